@@ -1,0 +1,42 @@
+package dev.packbert.model;
+
+/**
+ * The architecture numbers of a BERT encoder. Field names follow Google's bert_config.json and
+ * HuggingFace's config.json, which agree on them.
+ */
+public record BertConfig(
+    int vocabSize,
+    int hiddenSize,
+    int numLayers,
+    int numHeads,
+    int intermediateSize,
+    int maxPositions,
+    int typeVocabSize,
+    float layerNormEps,
+    String hiddenAct) {
+
+  public BertConfig {
+    if (hiddenSize <= 0 || numLayers <= 0 || numHeads <= 0 || hiddenSize % numHeads != 0) {
+      throw new ModelFormatException(
+          "config: hidden size " + hiddenSize + " must be a positive multiple of the head count " + numHeads);
+    }
+    if (vocabSize <= 0 || intermediateSize <= 0 || maxPositions <= 0 || typeVocabSize <= 0) {
+      throw new ModelFormatException("config: vocab, intermediate, position and type sizes must be positive");
+    }
+    if (!(layerNormEps > 0 && layerNormEps < 1)) {
+      throw new ModelFormatException("config: layer_norm_eps " + layerNormEps + " is not in (0, 1)");
+    }
+    if (!"gelu".equals(hiddenAct)) {
+      throw new ModelFormatException("config: hidden_act '" + hiddenAct + "' is not supported (only exact erf gelu)");
+    }
+  }
+
+  public int headSize() {
+    return hiddenSize / numHeads;
+  }
+
+  /** Google's checkpoints carry no head count; every released Google BERT uses 64-wide heads. */
+  public static int googleHeadCount(int hiddenSize) {
+    return Math.max(1, hiddenSize / 64);
+  }
+}

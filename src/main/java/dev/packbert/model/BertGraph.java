@@ -1,0 +1,218 @@
+package dev.packbert.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.train.BatchMatMul;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * A BERT encoder for packed rows, built with TensorFlow Java's ops API.
+ *
+ * <p>Feeds, all {@code [B, L]} int32 unless noted: {@link #INPUT_IDS}, {@link #TOKEN_TYPE_IDS},
+ * {@link #POSITION_IDS} (restart at 0 for each packed sentence), {@link #SEGMENT_IDS} (1..n per
+ * packed sentence, 0 = padding) and optionally {@link #ATTENTION_MASK} ({@code [B, L, L]} float, 1 =
+ * may attend). The mask is a placeholder-with-default whose default is the block-diagonal mask built
+ * from the segment ids, so a caller may feed any 2D mask and the in-graph one is then pruned away.
+ *
+ * <p>Pooling happens in the graph so that only {@code [S, H]} arrays cross into Java: {@link
+ * #TOKEN_SENTENCE} ({@code [B*L]}: the sentence index of each token, -1 for padding, which
+ * UnsortedSegmentSum drops), {@link #CLS_INDEX} ({@code [S]}: flat index of each sentence's first
+ * token) and {@link #NUM_SENTENCES} (scalar).
+ *
+ * <p>Weights live in resource variables assigned once from fed tensors, not in graph constants: the
+ * graph stays a few hundred KB, and grappler does not constant-fold 400 MB of weights.
+ */
+public final class BertGraph {
+  public static final String INPUT_IDS = "input_ids";
+  public static final String TOKEN_TYPE_IDS = "token_type_ids";
+  public static final String POSITION_IDS = "position_ids";
+  public static final String SEGMENT_IDS = "segment_ids";
+  public static final String ATTENTION_MASK = "attention_mask";
+  public static final String TOKEN_SENTENCE = "token_sentence";
+  public static final String CLS_INDEX = "cls_index";
+  public static final String NUM_SENTENCES = "num_sentences";
+
+  public static final String OUT_SEQUENCE = "sequence_output";
+  public static final String OUT_CLS = "pooled_cls";
+  public static final String OUT_MEAN = "pooled_mean";
+  public static final String OUT_POOLER = "pooled_pooler";
+
+  /** Google BERT's additive mask value: exp(-10000) underflows to exactly 0 in float32. */
+  private static final float MASK_ADDER = -10000f;
+
+  private final BertConfig config;
+  private final boolean withPooler;
+  /** weight name → [placeholder op name, assign op name], used once to load the weights. */
+  private final Map<String, String[]> weightFeeds = new LinkedHashMap<>();
+
+  private final Ops tf;
+
+  private BertGraph(Graph graph, BertConfig config, boolean withPooler) {
+    this.config = config;
+    this.withPooler = withPooler;
+    this.tf = Ops.create(graph);
+  }
+
+  /** Adds the encoder to {@code graph}; see the class comment for the feeds and fetches. */
+  public static BertGraph build(Graph graph, BertConfig config, boolean withPooler) {
+    BertGraph g = new BertGraph(graph, config, withPooler);
+    g.buildAll();
+    return g;
+  }
+
+  public Map<String, String[]> weightFeeds() {
+    return weightFeeds;
+  }
+
+  public BertConfig config() {
+    return config;
+  }
+
+  public boolean hasPooler() {
+    return withPooler;
+  }
+
+  private void buildAll() {
+    Placeholder<TInt32> inputIds = intInput(INPUT_IDS, Shape.of(-1, -1));
+    Placeholder<TInt32> tokenTypeIds = intInput(TOKEN_TYPE_IDS, Shape.of(-1, -1));
+    Placeholder<TInt32> positionIds = intInput(POSITION_IDS, Shape.of(-1, -1));
+    Placeholder<TInt32> segmentIds = intInput(SEGMENT_IDS, Shape.of(-1, -1));
+    Operand<TFloat32> mask =
+        tf.withName(ATTENTION_MASK).placeholderWithDefault(blockDiagonalMask(segmentIds), Shape.of(-1, -1, -1));
+
+    int h = config.hiddenSize();
+    Operand<TInt32> batchAndLength = tf.shape(inputIds);
+
+    Operand<TFloat32> x = embeddings(inputIds, tokenTypeIds, positionIds);
+    // [B, 1, L, L]: one additive mask shared by all heads
+    Operand<TFloat32> adder =
+        tf.expandDims(tf.math.mul(tf.math.sub(tf.constant(1f), mask), tf.constant(MASK_ADDER)), tf.constant(1));
+    for (int i = 0; i < config.numLayers(); i++) {
+      x = encoderLayer(tf.withSubScope("layer_" + i), i, x, adder, batchAndLength);
+    }
+    Operand<TFloat32> sequence = tf.withName(OUT_SEQUENCE)
+        .reshape(x, tf.concat(List.of(batchAndLength, tf.constant(new int[] {h})), tf.constant(0)));
+
+    Placeholder<TInt32> tokenSentence = intInput(TOKEN_SENTENCE, Shape.of(-1));
+    Placeholder<TInt32> clsIndex = intInput(CLS_INDEX, Shape.of(-1));
+    Placeholder<TInt32> numSentences = intInput(NUM_SENTENCES, Shape.scalar());
+
+    Operand<TFloat32> cls = tf.withName(OUT_CLS).gather(x, clsIndex, tf.constant(0));
+    Operand<TFloat32> sums = tf.math.unsortedSegmentSum(x, tokenSentence, numSentences);
+    Operand<TFloat32> ones = tf.dtypes.cast(tf.math.greaterEqual(tokenSentence, tf.constant(0)), TFloat32.class);
+    Operand<TFloat32> counts = tf.math.maximum(tf.math.unsortedSegmentSum(ones, tokenSentence, numSentences), tf.constant(1f));
+    tf.withName(OUT_MEAN).math.div(sums, tf.expandDims(counts, tf.constant(1)));
+    if (withPooler) {
+      Ops p = tf.withSubScope("pooler");
+      tf.withName(OUT_POOLER).math.tanh(dense(p, BertWeights.POOLER, cls, h, h));
+    }
+  }
+
+  private Placeholder<TInt32> intInput(String name, Shape shape) {
+    return tf.withName(name).placeholder(TInt32.class, Placeholder.shape(shape));
+  }
+
+  /** mask[b][i][j] = 1 iff seg[b][i] == seg[b][j] != 0, the packed rows' block-diagonal mask. */
+  private Operand<TFloat32> blockDiagonalMask(Operand<TInt32> seg) {
+    Ops m = tf.withSubScope("block_diagonal_mask");
+    Operand<TBool> same = m.math.equal(m.expandDims(seg, m.constant(2)), m.expandDims(seg, m.constant(1)));
+    Operand<TBool> real = m.expandDims(m.math.notEqual(seg, m.constant(0)), m.constant(2));
+    return m.dtypes.cast(m.math.logicalAnd(same, real), TFloat32.class);
+  }
+
+  /** Word + position + token type embeddings and LayerNorm, flattened to [B*L, H]. */
+  private Operand<TFloat32> embeddings(Operand<TInt32> ids, Operand<TInt32> types, Operand<TInt32> positions) {
+    Ops e = tf.withSubScope("embeddings");
+    int h = config.hiddenSize();
+    Operand<TFloat32> word = e.gather(weight(e, BertWeights.WORD, config.vocabSize(), h), ids, e.constant(0));
+    Operand<TFloat32> pos = e.gather(weight(e, BertWeights.POSITION, config.maxPositions(), h), positions, e.constant(0));
+    Operand<TFloat32> type = e.gather(weight(e, BertWeights.TOKEN_TYPE, config.typeVocabSize(), h), types, e.constant(0));
+    Operand<TFloat32> sum = e.math.add(e.math.add(word, pos), type);
+    return layerNorm(e, BertWeights.EMB_LN, e.reshape(sum, e.constant(new int[] {-1, h})));
+  }
+
+  private Operand<TFloat32> encoderLayer(
+      Ops l, int i, Operand<TFloat32> x, Operand<TFloat32> adder, Operand<TInt32> batchAndLength) {
+    int h = config.hiddenSize();
+    int heads = config.numHeads();
+    int dh = config.headSize();
+    Operand<TInt32> splitShape =
+        l.concat(List.of(batchAndLength, l.constant(new int[] {heads, dh})), l.constant(0));
+    Operand<TInt32> toHeads = l.constant(new int[] {0, 2, 1, 3});
+
+    Operand<TFloat32> q = l.linalg.transpose(l.reshape(dense(l, BertWeights.layer(i, "attention/self/query"), x, h, h), splitShape), toHeads);
+    Operand<TFloat32> k = l.linalg.transpose(l.reshape(dense(l, BertWeights.layer(i, "attention/self/key"), x, h, h), splitShape), toHeads);
+    Operand<TFloat32> v = l.linalg.transpose(l.reshape(dense(l, BertWeights.layer(i, "attention/self/value"), x, h, h), splitShape), toHeads);
+
+    Operand<TFloat32> scores = l.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true));
+    scores = l.math.add(l.math.mul(scores, l.constant((float) (1.0 / Math.sqrt(dh)))), adder);
+    Operand<TFloat32> probs = l.nn.softmax(scores);
+    Operand<TFloat32> context = l.train.batchMatMul(probs, v, TFloat32.class);
+    context = l.reshape(l.linalg.transpose(context, toHeads), l.constant(new int[] {-1, h}));
+
+    Operand<TFloat32> attention = layerNorm(l, BertWeights.layer(i, "attention/output/LayerNorm"),
+        l.math.add(dense(l, BertWeights.layer(i, "attention/output/dense"), context, h, h), x));
+    Operand<TFloat32> inter = gelu(l, dense(l, BertWeights.layer(i, "intermediate/dense"), attention, h, config.intermediateSize()));
+    return layerNorm(l, BertWeights.layer(i, "output/LayerNorm"),
+        l.math.add(dense(l, BertWeights.layer(i, "output/dense"), inter, config.intermediateSize(), h), attention));
+  }
+
+  private Operand<TFloat32> dense(Ops o, String name, Operand<TFloat32> x, int in, int out) {
+    Operand<TFloat32> kernel = weight(o, name + "/kernel", in, out);
+    Operand<TFloat32> bias = weight(o, name + "/bias", out);
+    return o.nn.biasAdd(o.linalg.matMul(x, kernel), bias);
+  }
+
+  private Operand<TFloat32> layerNorm(Ops o, String name, Operand<TFloat32> x) {
+    Operand<TInt32> lastAxis = o.constant(new int[] {-1});
+    Operand<TFloat32> mean = o.math.mean(x, lastAxis, org.tensorflow.op.math.Mean.keepDims(true));
+    Operand<TFloat32> variance =
+        o.math.mean(o.math.squaredDifference(x, mean), lastAxis, org.tensorflow.op.math.Mean.keepDims(true));
+    Operand<TFloat32> normed =
+        o.math.mul(o.math.sub(x, mean), o.math.rsqrt(o.math.add(variance, o.constant(config.layerNormEps()))));
+    return o.math.add(o.math.mul(normed, weight(o, name + "/gamma", config.hiddenSize())),
+        weight(o, name + "/beta", config.hiddenSize()));
+  }
+
+  private Operand<TFloat32> gelu(Ops o, Operand<TFloat32> x) {
+    Operand<TFloat32> half = o.constant(0.5f);
+    Operand<TFloat32> one = o.constant(1f);
+    if (BertConfig.GELU_TANH.equals(config.hiddenAct())) {
+      // Google's modeling.py: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+      Operand<TFloat32> cube = o.math.pow(x, o.constant(3f));
+      Operand<TFloat32> inner = o.math.mul(o.constant((float) Math.sqrt(2 / Math.PI)),
+          o.math.add(x, o.math.mul(o.constant(0.044715f), cube)));
+      return o.math.mul(x, o.math.mul(half, o.math.add(one, o.math.tanh(inner))));
+    }
+    Operand<TFloat32> cdf =
+        o.math.mul(half, o.math.add(one, o.math.erf(o.math.div(x, o.constant((float) Math.sqrt(2.0))))));
+    return o.math.mul(x, cdf);
+  }
+
+  /** A resource variable for one canonical weight, plus the placeholder and assign op that load it. */
+  private Operand<TFloat32> weight(Ops o, String name, long... shape) {
+    String scope = name.replace('/', '_');
+    Ops w = tf.withSubScope("weights").withSubScope(scope);
+    // An empty shared_name would make every VarHandleOp of the session alias one resource.
+    var handle = w.withName("var").varHandleOp(TFloat32.class, Shape.of(shape),
+        org.tensorflow.op.core.VarHandleOp.sharedName("packbert/" + name));
+    Placeholder<TFloat32> value = w.withName("value").placeholder(TFloat32.class, Placeholder.shape(Shape.of(shape)));
+    var assign = w.withName("assign").assignVariableOp(handle, value);
+    weightFeeds.put(name, new String[] {value.op().name(), assign.op().name()});
+    return o.readVariableOp(handle, TFloat32.class);
+  }
+
+  /** Canonical names the graph reads, in build order. */
+  public List<String> weightNames() {
+    return new ArrayList<>(weightFeeds.keySet());
+  }
+}

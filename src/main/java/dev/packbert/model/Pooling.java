@@ -1,0 +1,48 @@
+package dev.packbert.model;
+
+import java.util.EnumSet;
+import java.util.Locale;
+
+/** How a sentence's token vectors become one vector; each choice is one output column. */
+public enum Pooling {
+  /** The sentence's own [CLS] token. */
+  CLS(BertGraph.OUT_CLS),
+  /** Mean over the sentence's real tokens, [CLS] and [SEP] included (as sentence-transformers). */
+  MEAN(BertGraph.OUT_MEAN),
+  /** BERT's pooler: tanh(dense(CLS)). */
+  POOLER(BertGraph.OUT_POOLER);
+
+  private final String fetch;
+
+  Pooling(String fetch) {
+    this.fetch = fetch;
+  }
+
+  String fetchName() {
+    return fetch;
+  }
+
+  public String column() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Parses "cls,mean,pooler" (any order, any case). */
+  public static EnumSet<Pooling> parseList(String csv) {
+    EnumSet<Pooling> set = EnumSet.noneOf(Pooling.class);
+    for (String part : csv.split(",")) {
+      String p = part.trim();
+      if (p.isEmpty()) {
+        continue;
+      }
+      try {
+        set.add(Pooling.valueOf(p.toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("unknown pooling '" + p + "' (choose from cls, mean, pooler)");
+      }
+    }
+    if (set.isEmpty()) {
+      throw new IllegalArgumentException("no pooling chosen (choose from cls, mean, pooler)");
+    }
+    return set;
+  }
+}

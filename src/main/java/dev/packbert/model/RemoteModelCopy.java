@@ -1,0 +1,60 @@
+package dev.packbert.model;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+
+/**
+ * Makes a model directory on any Hadoop file system (HDFS, s3a, DBFS) local: copied once per
+ * machine into the cache, keyed by its URI, so each executor reads the remote store once.
+ */
+final class RemoteModelCopy {
+  private RemoteModelCopy() {}
+
+  static Path localDirectory(String location) {
+    URI uri = URI.create(location.replace(" ", "%20"));
+    String scheme = uri.getScheme();
+    if (scheme == null || scheme.equals("file") || scheme.length() == 1) {
+      Path p = scheme == null || scheme.length() == 1 ? Path.of(location) : Path.of(uri);
+      if (!Files.isDirectory(p)) {
+        throw new ModelFormatException("model '" + location + "' is neither a known name " + ModelRegistry.names()
+            + " nor a readable directory");
+      }
+      return p;
+    }
+    Path dir = ModelRegistry.cacheDir().resolve("remote")
+        .resolve(UUID.nameUUIDFromBytes(location.getBytes(StandardCharsets.UTF_8)).toString());
+    synchronized (RemoteModelCopy.class) {
+      if (Files.isRegularFile(dir.resolve(".complete"))) {
+        return dir;
+      }
+      Path tmp = null;
+      try {
+        Files.createDirectories(dir.getParent());
+        tmp = Files.createTempDirectory(dir.getParent(), "copying-");
+        FileSystem fs = FileSystem.get(uri, new Configuration());
+        org.apache.hadoop.fs.Path src = new org.apache.hadoop.fs.Path(uri);
+        if (!fs.getFileStatus(src).isDirectory()) {
+          throw new ModelFormatException("model '" + location + "' is not a directory");
+        }
+        for (var st : fs.listStatus(src)) {
+          fs.copyToLocalFile(false, st.getPath(), new org.apache.hadoop.fs.Path(tmp.toUri()), true);
+        }
+        Files.writeString(tmp.resolve(".complete"), location + "\n");
+        ModelRegistry.deleteQuietly(dir);
+        Files.move(tmp, dir);
+        tmp = null;
+        return dir;
+      } catch (IOException e) {
+        throw new ModelFormatException("cannot copy model from " + location + ": " + e.getMessage(), e);
+      } finally {
+        ModelRegistry.deleteQuietly(tmp);
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.packbert.spark;
+
+import dev.packbert.model.BertEngine;
+import dev.packbert.model.EngineOptions;
+import dev.packbert.model.ModelLoader;
+import dev.packbert.model.ModelRegistry;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One loaded engine per executor JVM and (model, options): created lazily by the first task that
+ * needs it, under a lock so concurrent tasks wait instead of loading their own copy, and shared by
+ * every later task. The native session is never serialized or broadcast.
+ */
+public final class ExecutorModels {
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
+  private static final ConcurrentHashMap<String, BertEngine> ENGINES = new ConcurrentHashMap<>();
+  private static final AtomicInteger LOADS = new AtomicInteger();
+
+  private ExecutorModels() {}
+
+  public static BertEngine get(String model, EngineOptions options) {
+    String key = model + "|" + options;
+    return ENGINES.computeIfAbsent(key, k -> {
+      long t0 = System.nanoTime();
+      BertEngine e = new BertEngine(ModelLoader.weights(ModelRegistry.resolve(model)), options);
+      LOADS.incrementAndGet();
+      LOG.info("loaded model {} ({}) in {} ms", model, options, (System.nanoTime() - t0) / 1_000_000);
+      // Not closed at JVM exit: a task may still be inside session.run, and the OS frees it all anyway.
+      return e;
+    });
+  }
+
+  /** How many engines this JVM has loaded: the test that proves "once per executor" reads it. */
+  public static int loads() {
+    return LOADS.get();
+  }
+}

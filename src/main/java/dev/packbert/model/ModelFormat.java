@@ -1,0 +1,8 @@
+package dev.packbert.model;
+
+/** The on-disk model layouts PackBERT can read. */
+public enum ModelFormat {
+  GOOGLE_CHECKPOINT,
+  SAFETENSORS,
+  ONNX
+}

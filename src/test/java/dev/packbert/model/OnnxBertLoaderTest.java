@@ -131,6 +131,7 @@ class OnnxBertLoaderTest {
             worst = Math.max(worst, Math.abs(ort[i][j] - mine[i][j]));
           }
         }
+        System.out.println("max abs diff ORT vs plain Java: " + worst);
         assertTrue(worst < 1e-4, "max |ORT - Java| = " + worst);
       }
     }

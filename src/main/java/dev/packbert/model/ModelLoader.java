@@ -8,17 +8,20 @@ public final class ModelLoader {
   private ModelLoader() {}
 
   public static BertWeights weights(Path dir) {
-    switch (ModelFormat.detect(dir)) {
+    switch (ModelDirectory.detect(dir)) {
+      case SAFETENSORS:
+        return SafetensorsBertLoader.load(dir);
+      case ONNX:
+        return OnnxBertLoader.load(ModelDirectory.onnxFile(dir));
       case GOOGLE_CHECKPOINT:
+      default:
         for (String prefix : new String[] {"variables/variables", "model.ckpt", "bert_model.ckpt"}) {
           Path p = dir.resolve(prefix);
           if (Files.isRegularFile(Path.of(p + ".index"))) {
             return GoogleCheckpointLoader.load(p, dir.resolve("bert_config.json"));
           }
         }
-        throw new ModelFormatException("no checkpoint index in " + dir);
-      default:
-        throw new ModelFormatException("format " + ModelFormat.detect(dir) + " of " + dir + " is not wired yet");
+        throw new ModelFormatException(dir + ": no checkpoint index");
     }
   }
 }

@@ -1,0 +1,32 @@
+package dev.packbert.model;
+
+import java.util.Arrays;
+
+/**
+ * One ONNX TensorProto as read from the wire. Floating types are widened to float32; integer types
+ * (shape constants such as a Reshape target) are kept as longs.
+ */
+public record OnnxTensor(String name, long[] dims, int dataType, float[] floats, long[] longs) {
+  public static final int FLOAT = 1;
+  public static final int INT32 = 6;
+  public static final int INT64 = 7;
+  public static final int FLOAT16 = 10;
+  public static final int DOUBLE = 11;
+  public static final int BFLOAT16 = 16;
+
+  public boolean isFloating() {
+    return floats != null;
+  }
+
+  public TensorData toTensorData(String newName) {
+    if (floats == null) {
+      throw new ModelFormatException("ONNX tensor " + name + " has data type " + dataType + ", not a float type");
+    }
+    return new TensorData(newName, dims.clone(), floats);
+  }
+
+  @Override
+  public String toString() {
+    return name + Arrays.toString(dims) + " type " + dataType;
+  }
+}

@@ -35,7 +35,9 @@ public final class EuroparlSample {
         }
         int n = Integer.parseInt(args[1]);
         int m = args.length >= 4 ? Integer.parseInt(args[3]) : 0;
-        List<String[]> docs = englishDocuments(n);
+        // the text variant is picky (whole sentences only), so it may need to look past the first n documents
+        List<String[]> pool = englishDocuments(Math.max(n, 50 * m));
+        List<String[]> docs = pool.subList(0, Math.min(n, pool.size()));
         ObjectMapper om = new ObjectMapper();
         try (BufferedWriter w = Files.newBufferedWriter(Path.of(args[0]), StandardCharsets.UTF_8)) {
             for (String[] d : docs) {
@@ -49,12 +51,14 @@ public final class EuroparlSample {
         if (m > 0) {
             try (BufferedWriter w = Files.newBufferedWriter(Path.of(args[2]), StandardCharsets.UTF_8)) {
                 int written = 0;
-                for (String[] d : docs) {
+                for (String[] d : pool) {
                     if (written == m) {
                         break;
                     }
                     String t = trimAtSentence(d[1], MAX_LINE_CHARS);
-                    if (t.length() >= 40) {
+                    // whole sentences only: the source lines are fragments cut mid-sentence at both ends
+                    if (t.length() >= 40 && Character.isUpperCase(t.charAt(0))
+                            && ".?!".indexOf(t.charAt(t.length() - 1)) >= 0) {
                         w.write(t);
                         w.write('\n');
                         written++;

@@ -191,7 +191,8 @@ class PackersTest {
             assertTrue(eff > 0.99, a + " efficiency " + eff);
         }
         // SPFHP never puts two items of one length in a pack, which costs it on distributions heavy in
-        // short lengths like this exponential one (the reference code behaves the same: 97.9 %)
+        // short lengths like this exponential one (a transcription of the reference Python gives the same
+        // pack counts on such inputs)
         double spfhp = (double) sum / (128.0 * PackingAlgorithm.SPFHP.pack(lengths, 128, 64).size());
         assertTrue(spfhp > 0.97 && spfhp < 0.99, "SPFHP efficiency " + spfhp);
     }

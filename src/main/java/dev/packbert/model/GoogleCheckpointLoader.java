@@ -60,6 +60,12 @@ public final class GoogleCheckpointLoader {
     return new BertWeights(config, tensors).validate();
   }
 
+  /** The architecture alone, without reading the weights (cheap: a few small restores). */
+  public static BertConfig config(Path prefix, Path configJson) {
+    String root = detectRoot(prefix);
+    return configJson != null && Files.isRegularFile(configJson) ? readGoogleConfig(configJson) : inferConfig(prefix, root);
+  }
+
   private static String detectRoot(Path prefix) {
     for (String p : PREFIXES) {
       if (exists(prefix, p + BertWeights.WORD)) {

@@ -20,7 +20,8 @@ public final class ModelDirectory {
     if (onnxFile(dir) != null && Files.isRegularFile(dir.resolve("tokenizer.json"))) {
       return ModelFormat.ONNX;
     }
-    if (Files.isRegularFile(dir.resolve("variables/variables.index")) || Files.isRegularFile(dir.resolve("model.ckpt.index"))) {
+    if (Files.isRegularFile(dir.resolve("variables/variables.index")) || Files.isRegularFile(dir.resolve("model.ckpt.index"))
+        || Files.isRegularFile(dir.resolve("bert_model.ckpt.index"))) {
       return ModelFormat.GOOGLE_CHECKPOINT;
     }
     throw new ModelFormatException(

@@ -7,6 +7,29 @@ import java.nio.file.Path;
 public final class ModelLoader {
   private ModelLoader() {}
 
+  /** The architecture of a model directory, read as cheaply as its format allows. */
+  public static BertConfig config(Path dir) {
+    switch (ModelDirectory.detect(dir)) {
+      case SAFETENSORS:
+        return SafetensorsBertLoader.readConfig(dir.resolve("config.json"));
+      case ONNX:
+        return OnnxBertLoader.load(ModelDirectory.onnxFile(dir)).config();
+      case GOOGLE_CHECKPOINT:
+      default:
+        return GoogleCheckpointLoader.config(checkpointPrefix(dir), dir.resolve("bert_config.json"));
+    }
+  }
+
+  private static Path checkpointPrefix(Path dir) {
+    for (String prefix : new String[] {"variables/variables", "model.ckpt", "bert_model.ckpt"}) {
+      Path p = dir.resolve(prefix);
+      if (Files.isRegularFile(Path.of(p + ".index"))) {
+        return p;
+      }
+    }
+    throw new ModelFormatException(dir + ": no checkpoint index");
+  }
+
   public static BertWeights weights(Path dir) {
     switch (ModelDirectory.detect(dir)) {
       case SAFETENSORS:
@@ -15,13 +38,7 @@ public final class ModelLoader {
         return OnnxBertLoader.load(ModelDirectory.onnxFile(dir));
       case GOOGLE_CHECKPOINT:
       default:
-        for (String prefix : new String[] {"variables/variables", "model.ckpt", "bert_model.ckpt"}) {
-          Path p = dir.resolve(prefix);
-          if (Files.isRegularFile(Path.of(p + ".index"))) {
-            return GoogleCheckpointLoader.load(p, dir.resolve("bert_config.json"));
-          }
-        }
-        throw new ModelFormatException(dir + ": no checkpoint index");
+        return GoogleCheckpointLoader.load(checkpointPrefix(dir), dir.resolve("bert_config.json"));
     }
   }
 }

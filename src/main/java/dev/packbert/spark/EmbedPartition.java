@@ -78,7 +78,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
         while (input.hasNext()) {
           Row r = input.next();
           batch.add(r);
-          width = Math.max(width, r.getList(inputSchema.fieldIndex("input_ids")).size());
+          width = Math.max(width, batcher.rowLength(r));
           if ((long) (batch.size() + 1) * width > tokensPerBatch) {
             break;
           }
@@ -110,7 +110,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
       private void emit(List<Row> rows, SentenceVectors v, String error) {
         int s = 0;
         for (Row row : rows) {
-          for (Row sentence : row.<Row>getList(batcher.sentencesColumn())) {
+          for (Row sentence : batcher.sentencesOf(row)) {
             Object[] out = new Object[sentence.size() + order.size() + 1];
             for (int i = 0; i < sentence.size(); i++) {
               out[i] = sentence.get(i);

@@ -38,9 +38,9 @@ final class PackedRowBatcher {
 
   /** Real extent of a packed row: one past its last non-padding token. */
   int extent(Row r) {
-    List<Integer> seg = r.getList(segmentIds);
-    int e = seg.size();
-    while (e > 0 && seg.get(e - 1) == 0) {
+    int[] seg = RowValues.ints(r, segmentIds);
+    int e = seg.length;
+    while (e > 0 && seg[e - 1] == 0) {
       e--;
     }
     return e;
@@ -60,14 +60,14 @@ final class PackedRowBatcher {
     List<int[]> table = new ArrayList<>();
     for (int r = 0; r < b; r++) {
       Row row = rows.get(r);
-      copy(row.getList(inputIds), ids, r * width, width);
-      copy(row.getList(tokenTypeIds), types, r * width, width);
-      copy(row.getList(positionIds), pos, r * width, width);
-      copy(row.getList(segmentIds), seg, r * width, width);
+      copy(RowValues.ints(row, inputIds), ids, r * width, width);
+      copy(RowValues.ints(row, tokenTypeIds), types, r * width, width);
+      copy(RowValues.ints(row, positionIds), pos, r * width, width);
+      copy(RowValues.ints(row, segmentIds), seg, r * width, width);
       if (m != null) {
-        copyMask(row.getList(mask), m, r * width * width, width);
+        copyMask(RowValues.matrix(row, mask), m, r * width * width, width);
       }
-      for (Row s : row.<Row>getList(sentences)) {
+      for (Row s : RowValues.rows(row, sentences)) {
         table.add(new int[] {r, s.getInt(offset), s.getInt(length)});
       }
     }
@@ -83,23 +83,21 @@ final class PackedRowBatcher {
     return new PackedBatch(b, width, ids, types, pos, seg, m, sRow, sOff, sLen);
   }
 
-  private static void copy(List<Integer> src, int[] dst, int at, int width) {
-    int n = Math.min(width, src.size());
-    for (int i = 0; i < n; i++) {
-      dst[at + i] = src.get(i);
+  private static void copy(int[] src, int[] dst, int at, int width) {
+    System.arraycopy(src, 0, dst, at, Math.min(width, src.length));
+  }
+
+  private static void copyMask(float[][] rows, float[] dst, int at, int width) {
+    for (int i = 0; i < Math.min(width, rows.length); i++) {
+      System.arraycopy(rows[i], 0, dst, at + i * width, Math.min(width, rows[i].length));
     }
   }
 
-  private static void copyMask(List<Object> rows, float[] dst, int at, int width) {
-    int n = Math.min(width, rows.size());
-    for (int i = 0; i < n; i++) {
-      @SuppressWarnings("unchecked")
-      List<Object> cols = rows.get(i) instanceof List ? (List<Object>) rows.get(i)
-          : scala.collection.JavaConverters.seqAsJavaList((scala.collection.Seq<Object>) rows.get(i));
-      int c = Math.min(width, cols.size());
-      for (int j = 0; j < c; j++) {
-        dst[at + i * width + j] = ((Number) cols.get(j)).floatValue();
-      }
-    }
+  int rowLength(Row r) {
+    return RowValues.ints(r, inputIds).length;
+  }
+
+  List<Row> sentencesOf(Row r) {
+    return RowValues.rows(r, sentences);
   }
 }

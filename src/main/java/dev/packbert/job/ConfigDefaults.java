@@ -1,0 +1,28 @@
+package dev.packbert.job;
+
+import com.typesafe.config.Config;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** Supplies picocli's defaults from the HOCON config, so --help shows the values a run really uses. */
+final class ConfigDefaults implements IDefaultValueProvider {
+  private final Config config;
+
+  ConfigDefaults(Config config) {
+    this.config = config;
+  }
+
+  @Override
+  public String defaultValue(ArgSpec arg) {
+    if (!(arg instanceof OptionSpec o)) {
+      return null;
+    }
+    String key = o.longestName().replaceFirst("^--", "");
+    if (config.hasPath(key) && !config.getIsNull(key)) {
+      Object v = config.getValue(key).unwrapped();
+      return v instanceof String s && s.isEmpty() ? null : String.valueOf(v);
+    }
+    return null;
+  }
+}

@@ -1,0 +1,260 @@
+package dev.packbert.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.packbert.model.BertConfig;
+import dev.packbert.model.ModelLoader;
+import dev.packbert.model.ModelRegistry;
+import dev.packbert.model.ModelVocabulary;
+import dev.packbert.model.Pooling;
+import dev.packbert.pack.PackingStats;
+import dev.packbert.pack.SentencePacker;
+import dev.packbert.spark.BertEmbedder;
+import dev.packbert.spark.EmbedderStats;
+import dev.packbert.text.SentenceSplitter;
+import dev.packbert.text.Vocabulary;
+import dev.packbert.text.WordPieceTokenizerStage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * text → pack → mask → model → write: the embedding job behind {@code packbert embed}.
+ *
+ * <p>Output layout: {@code OUTPUT/sentences} (one row per sentence), {@code OUTPUT/documents} (with
+ * {@code --unit document|both}), {@code OUTPUT/_rejected} (JSON lines: every input row or sentence
+ * that was not embedded, with its reason) and {@code OUTPUT/_packbert_summary.json}.
+ */
+public final class EmbedJob {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbedJob.class);
+  private final EmbedSettings s;
+
+  EmbedJob(EmbedSettings settings) {
+    this.s = settings;
+  }
+
+  public JobSummary run() {
+    long t0 = System.nanoTime();
+    // Everything that can be checked without Spark is checked first, so a typo costs seconds.
+    Path modelDir = ModelRegistry.resolve(s.model());
+    BertConfig config = ModelLoader.config(modelDir);
+    if (s.maxSeqLength() > config.maxPositions()) {
+      throw new UserError("--max-seq-length " + s.maxSeqLength() + " exceeds the model's " + config.maxPositions()
+          + " positions");
+    }
+    ModelVocabulary vocab = ModelVocabulary.read(modelDir);
+    if (vocab.tokens().size() != config.vocabSize()) {
+      throw new UserError("model " + s.model() + ": vocabulary has " + vocab.tokens().size() + " tokens, weights "
+          + config.vocabSize());
+    }
+    requireLocalInputExists();
+
+    SparkSession spark = session();
+    try {
+      return run(spark, t0);
+    } finally {
+      if (!s.sparkConf().containsKey("packbert.keep-session")) {
+        spark.stop();
+      }
+    }
+  }
+
+  private void requireLocalInputExists() {
+    String in = s.input();
+    if (!in.contains("://") || in.startsWith("file:")) {
+      Path p = in.startsWith("file:") ? Path.of(java.net.URI.create(in)) : Path.of(in);
+      if (!java.nio.file.Files.exists(p)) {
+        throw new UserError("--input " + in + ": no such file or directory");
+      }
+    }
+  }
+
+  private SparkSession session() {
+    SparkSession.Builder b = SparkSession.builder().appName("packbert-embed");
+    // Under spark-submit the master comes from there; --master is for embedded runs.
+    if (System.getProperty("spark.master") == null) {
+      b.master(s.master());
+    }
+    s.sparkConf().forEach((k, v) -> {
+      if (!k.startsWith("packbert.")) {
+        b.config(k, v);
+      }
+    });
+    if (s.outputFormat().equals("delta")) {
+      b.config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
+      b.config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    }
+    return b.getOrCreate();
+  }
+
+  private JobSummary run(SparkSession spark, long t0) {
+    Dataset<Row> docs;
+    try {
+      docs = InputReader.read(spark, s);
+    } catch (RuntimeException e) {
+      if (e instanceof UserError) {
+        throw e;
+      }
+      throw new UserError("cannot read --input " + s.input() + " as " + s.inputFormat() + ": "
+          + PackBertCli.oneLine(e.getMessage()));
+    }
+    docs = docs.persist(StorageLevel.MEMORY_AND_DISK());
+    long inputRows = docs.count();
+    int partitions = s.partitions() > 0 ? s.partitions() : autoPartitions(inputRows, spark.sparkContext().defaultParallelism());
+
+    Dataset<Row> readable = docs.where(col(InputReader.UNREADABLE).isNull());
+    Dataset<Row> rejectedDocs = docs.where(col(InputReader.UNREADABLE).isNotNull())
+        .select(col(InputReader.ID).as("doc_id"), col(InputReader.UNREADABLE).as("reason"))
+        .unionByName(SentenceSplitter.rejected(readable, InputReader.ID, InputReader.TEXT))
+        .withColumn("sentence_index", lit(null).cast("int"))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+
+    Dataset<Row> sentences = SentenceSplitter.split(readable.repartition(partitions), InputReader.ID,
+        InputReader.TEXT, s.split());
+    Dataset<Row> tokenized = new WordPieceTokenizerStage()
+        .setVocabulary(Vocabulary.of(vocab(spark, s)))
+        .setLowerCase(lowerCase)
+        .transform(sentences);
+    PackingStats packing = PackingStats.register(spark.sparkContext());
+    Dataset<Row> packed = new SentencePacker()
+        .setMaxSeqLength(s.maxSeqLength())
+        .setAlgorithm(s.packing())
+        .setScope(s.scope())
+        .setOverLength(s.overLength())
+        .setSplitStride(s.splitStride())
+        .setWindow(s.window())
+        .setMaxSentencesPerRow(s.maxSentencesPerRow())
+        .setStats(packing)
+        .transform(tokenized);
+    EmbedderStats embedding = new EmbedderStats(spark.sparkContext());
+    Dataset<Row> embedded = new BertEmbedder()
+        .setModel(s.model())
+        .setPoolings(s.poolings().stream().map(Pooling::column).toArray(String[]::new))
+        .setTokensPerBatch(s.tokensPerBatch())
+        .setPrecision(s.precision().name())
+        .setStats(embedding)
+        .transform(packed)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+
+    long sentencesOut;
+    long documentsOut = 0;
+    try (ProgressReporter progress = new ProgressReporter(s.progressSeconds(), embedding.sentences::value,
+        embedding.rows::value)) {
+      Dataset<Row> good = SplitPieceMerger.merge(embedded.where(col("error").isNull()), s.poolings())
+          .select(outputColumns());
+      if (s.sentenceOutput()) {
+        write(good, s.output() + "/sentences");
+        sentencesOut = spark.read().format(readFormat()).load(s.output() + "/sentences").count();
+      } else {
+        sentencesOut = good.count();
+      }
+      if (s.documentOutput()) {
+        write(DocumentRollup.of(good, s.poolings()), s.output() + "/documents");
+        documentsOut = spark.read().format(readFormat()).load(s.output() + "/documents").count();
+      }
+    }
+    Dataset<Row> failed = embedded.where(col("error").isNotNull())
+        .select(col("doc_id"), col("error").as("reason"), col("sentence_index"));
+    Dataset<Row> rejected = rejectedDocs.unionByName(failed);
+    rejected.coalesce(1).write().mode(SaveMode.Overwrite).json(s.output() + "/_rejected");
+    Map<String, Long> reasons = new LinkedHashMap<>();
+    for (Row r : rejected.groupBy(col("reason")).count().collectAsList()) {
+      reasons.put(r.getString(0), r.getLong(1));
+    }
+    long rejectedRows = rejectedDocs.count();
+    long failedSentences = failed.count();
+
+    double wall = (System.nanoTime() - t0) / 1e9;
+    JobSummary summary = new JobSummary()
+        .put("input_rows", inputRows)
+        .put("documents", inputRows - rejectedRows)
+        .put("rejected_rows", rejectedRows)
+        .put("rejected_by_reason", reasons)
+        .put("sentences", sentencesOut)
+        .put("document_vectors", documentsOut)
+        .put("tokens", packing.realTokens())
+        .put("packed_rows", packing.rows())
+        .put("token_slots", packing.tokenSlots())
+        .put("padding_efficiency", round(packing.efficiency()))
+        .put("truncated", packing.truncated())
+        .put("split_sentences", packing.splitSentences())
+        .put("failed_rows", failedSentences)
+        .put("wall_seconds", round(wall))
+        .put("graph_seconds", round(embedding.graphNanos.value() / 1e9))
+        .put("sentences_per_second", round(sentencesOut / wall))
+        .put("model", s.model())
+        .put("output", s.output())
+        .put("settings", s.describe());
+    writeSummary(spark, summary);
+    embedded.unpersist();
+    docs.unpersist();
+    LOG.info("wrote {} sentences to {}", sentencesOut, s.output());
+    return summary;
+  }
+
+  /**
+   * Packing happens within a partition, so tiny partitions pack badly; and one task already uses all
+   * of an executor's cores through TensorFlow's thread pool. So: about 500 documents per partition,
+   * at most 4 per core (for balance and visible progress on large inputs).
+   */
+  static int autoPartitions(long inputRows, int parallelism) {
+    long wanted = (inputRows + 499) / 500;
+    return (int) Math.max(1, Math.min(4L * parallelism, wanted));
+  }
+
+  private boolean lowerCase;
+
+  private List<String> vocab(SparkSession spark, EmbedSettings settings) {
+    ModelVocabulary v = ModelVocabulary.read(ModelRegistry.resolve(settings.model()));
+    lowerCase = v.lowerCase();
+    return v.tokens();
+  }
+
+  private Column[] outputColumns() {
+    List<Column> c = new ArrayList<>(List.of(col("doc_id"), col("sentence_index"), col("begin"), col("end"),
+        col("text"), col("num_tokens"), col("truncated")));
+    for (Pooling p : s.poolings()) {
+      c.add(col(p.column()));
+    }
+    return c.toArray(new Column[0]);
+  }
+
+  private String readFormat() {
+    return s.outputFormat().equals("json") ? "json" : s.outputFormat();
+  }
+
+  private void write(Dataset<Row> df, String path) {
+    df.write().format(s.outputFormat()).mode(SaveMode.Overwrite).save(path);
+  }
+
+  private void writeSummary(SparkSession spark, JobSummary summary) {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(s.output() + "/_packbert_summary.json");
+    try {
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (OutputStream out = fs.create(p, true)) {
+        out.write(summary.toJson().getBytes(StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + p + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static double round(double v) {
+    return Double.isFinite(v) ? Math.round(v * 1000) / 1000.0 : 0;
+  }
+}

@@ -1,0 +1,161 @@
+package dev.packbert.job;
+
+import com.typesafe.config.Config;
+import dev.packbert.model.Pooling;
+import dev.packbert.model.Precision;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Every setting of one embedding run, validated before Spark starts. */
+record EmbedSettings(
+    String input,
+    String output,
+    String inputFormat,
+    String idCol,
+    boolean idColGiven,
+    String textCol,
+    String outputFormat,
+    String model,
+    String split,
+    String unit,
+    EnumSet<Pooling> poolings,
+    int maxSeqLength,
+    String packing,
+    int tokensPerBatch,
+    Precision precision,
+    String master,
+    Map<String, String> sparkConf,
+    String scope,
+    String overLength,
+    int splitStride,
+    int window,
+    int maxSentencesPerRow,
+    int partitions,
+    int progressSeconds) {
+
+  static EmbedSettings from(EmbedCommand c, Config conf) {
+    String inputFormat = or(c.inputFormat, conf.getString("input-format"));
+    if (inputFormat == null || inputFormat.isEmpty()) {
+      inputFormat = formatFromExtension(c.input);
+    }
+    Map<String, String> spark = new LinkedHashMap<>(JobConfig.sparkSettings(conf));
+    for (String kv : c.conf) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new UserError("--conf " + kv + ": expected key=value");
+      }
+      spark.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+    }
+    EmbedSettings s = new EmbedSettings(c.input, c.output, inputFormat,
+        or(c.idCol, conf.getString("id-col")), c.idCol != null, or(c.textCol, conf.getString("text-col")),
+        or(c.outputFormat, conf.getString("output-format")), or(c.model, conf.getString("model")),
+        or(c.split, conf.getString("split")), or(c.unit, conf.getString("unit")),
+        parsePoolings(or(c.pooling, conf.getString("pooling"))),
+        c.maxSeqLength != null ? c.maxSeqLength : conf.getInt("max-seq-length"),
+        or(c.packing, conf.getString("packing")),
+        c.tokensPerBatch != null ? c.tokensPerBatch : conf.getInt("tokens-per-batch"),
+        parsePrecision(or(c.precision, conf.getString("precision"))),
+        or(c.master, conf.getString("master")), spark,
+        or(c.scope, conf.getString("scope")), or(c.overLength, conf.getString("over-length")),
+        conf.getInt("split-stride"), conf.getInt("window"), conf.getInt("max-sentences-per-row"),
+        c.partitions != null ? c.partitions : conf.getInt("partitions"), conf.getInt("progress-seconds"));
+    s.check();
+    return s;
+  }
+
+  private void check() {
+    oneOf("--input-format", inputFormat, List.of("text", "jsonl", "parquet", "csv"));
+    oneOf("--output-format", outputFormat, List.of("parquet", "json", "delta"));
+    oneOf("--split", split, List.of("sentences", "none"));
+    oneOf("--unit", unit, List.of("sentence", "document", "both"));
+    oneOf("--packing", packing, List.of("spfhp", "lpfhp", "ffd", "none"));
+    oneOf("--scope", scope, List.of("partition", "document"));
+    oneOf("--over-length", overLength, List.of("truncate", "split"));
+    if (maxSeqLength < 8) {
+      throw new UserError("--max-seq-length " + maxSeqLength + " is too small (minimum 8)");
+    }
+    if (tokensPerBatch < maxSeqLength) {
+      throw new UserError("--tokens-per-batch " + tokensPerBatch + " must be at least --max-seq-length " + maxSeqLength);
+    }
+    if (partitions < 0) {
+      throw new UserError("--partitions must be ≥ 0");
+    }
+    if (splitStride >= maxSeqLength - 2) {
+      throw new UserError("split-stride " + splitStride + " must be below --max-seq-length - 2");
+    }
+  }
+
+  boolean sentenceOutput() {
+    return !unit.equals("document");
+  }
+
+  boolean documentOutput() {
+    return !unit.equals("sentence");
+  }
+
+  private static void oneOf(String flag, String value, List<String> allowed) {
+    if (!allowed.contains(value)) {
+      throw new UserError(flag + " '" + value + "' is not one of " + String.join(", ", allowed));
+    }
+  }
+
+  private static EnumSet<Pooling> parsePoolings(String csv) {
+    try {
+      return Pooling.parseList(csv);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--pooling: " + e.getMessage());
+    }
+  }
+
+  private static Precision parsePrecision(String p) {
+    try {
+      return Precision.parse(p);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--precision: " + e.getMessage());
+    }
+  }
+
+  static String formatFromExtension(String path) {
+    String p = path.toLowerCase(Locale.ROOT).replaceAll("/+$", "");
+    p = p.replaceAll("\\.(gz|bz2|snappy|zst|lz4)$", "");
+    if (p.endsWith(".jsonl") || p.endsWith(".json") || p.endsWith(".ndjson")) {
+      return "jsonl";
+    }
+    if (p.endsWith(".parquet")) {
+      return "parquet";
+    }
+    if (p.endsWith(".csv")) {
+      return "csv";
+    }
+    if (p.endsWith(".txt") || p.endsWith(".text")) {
+      return "text";
+    }
+    throw new UserError("cannot tell the format of " + path + " from its name; pass --input-format text|jsonl|parquet|csv");
+  }
+
+  private static String or(String flag, String conf) {
+    return flag != null ? flag : conf;
+  }
+
+  Map<String, Object> describe() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("input", input);
+    m.put("output", output);
+    m.put("input_format", inputFormat);
+    m.put("output_format", outputFormat);
+    m.put("split", split);
+    m.put("unit", unit);
+    m.put("pooling", poolings.stream().map(Pooling::column).toList());
+    m.put("max_seq_length", maxSeqLength);
+    m.put("packing", packing);
+    m.put("scope", scope);
+    m.put("over_length", overLength);
+    m.put("tokens_per_batch", tokensPerBatch);
+    m.put("precision", precision.name().toLowerCase(Locale.ROOT));
+    m.put("master", master);
+    return m;
+  }
+}

@@ -168,4 +168,40 @@ class SentencePackerTest {
         packer.save(stagePath);
         assertEquals(a, SentencePacker.load(stagePath).transform(in).collectAsList());
     }
+
+    /** The partition function reads at most one window ahead of what it has handed out. */
+    @Test
+    void partitionFunctionStreams() {
+        int[] consumed = {0};
+        java.util.Iterator<Row> source = new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return consumed[0] < 1_000_000;
+            }
+
+            @Override
+            public Row next() {
+                int i = consumed[0]++;
+                // Spark hands array columns to row code as Scala Seqs
+                return RowFactory.create("d" + (i / 100), i % 100, 0, 1, "t",
+                        scala.collection.JavaConverters.asScalaBuffer(List.of(101, 7, 102)).toSeq());
+            }
+        };
+        PartitionPacking f = new PartitionPacking(new PartitionPacking.Columns(0, 1, 2, 3, 4, 5),
+                new WindowPacker(PackingAlgorithm.LPFHP, 16, 64, PackingScope.PARTITION), 16, 500,
+                OverLength.TRUNCATE, 0, PackingStats.register(spark.sparkContext()));
+        java.util.Iterator<Row> out = f.call(source);
+        for (int k = 0; k < 3; k++) {
+            assertTrue(out.hasNext());
+            out.next();
+        }
+        assertEquals(500, consumed[0]);
+        int rows = 3;
+        while (consumed[0] <= 500) {
+            out.next();
+            rows++;
+        }
+        assertEquals(1000, consumed[0]);
+        assertEquals(500 / 5 + 1, rows, "a row holds five 3-token sentences at L=16");
+    }
 }

@@ -14,15 +14,15 @@ import org.tensorflow.types.TInt32;
  * independent reference for every equivalence test. Tensor names come from the artifact's
  * assets/model.json.
  */
-final class GoogleBertReference implements AutoCloseable {
+public final class GoogleBertReference implements AutoCloseable {
   private final SavedModelBundle bundle;
 
-  GoogleBertReference(Path savedModelDir) {
+  public GoogleBertReference(Path savedModelDir) {
     bundle = SavedModelBundle.load(savedModelDir.toString(), "serve");
   }
 
   /** [0] = sequence output [n*H], [1] = pooled output [H]. */
-  float[][] run(int[] ids) {
+  public float[][] run(int[] ids) {
     int n = ids.length;
     int[] ones = new int[n];
     java.util.Arrays.fill(ones, 1);
@@ -45,7 +45,7 @@ final class GoogleBertReference implements AutoCloseable {
   }
 
   /** CLS, mean over all tokens, pooler — the three poolings as a sentence-alone reference. */
-  static float[][] poolings(float[][] out, int n, int h) {
+  public static float[][] poolings(float[][] out, int n, int h) {
     float[] cls = new float[h];
     float[] mean = new float[h];
     System.arraycopy(out[0], 0, cls, 0, h);

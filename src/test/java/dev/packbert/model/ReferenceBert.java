@@ -5,6 +5,18 @@ final class ReferenceBert {
   private ReferenceBert() {}
 
   static float[][] lastHidden(BertWeights w, long[] ids) {
+    int[] positions = new int[ids.length];
+    for (int i = 0; i < positions.length; i++) {
+      positions[i] = i;
+    }
+    return lastHidden(w, ids, positions, null);
+  }
+
+  /**
+   * With explicit position ids and an arbitrary attention mask (mask[i][j] = 1: token i may attend
+   * to j; null = all), masked scores get Google BERT's additive -10000.
+   */
+  static float[][] lastHidden(BertWeights w, long[] ids, int[] positions, float[][] mask) {
     BertConfig c = w.config();
     int n = ids.length;
     int h = c.hiddenSize();
@@ -14,7 +26,7 @@ final class ReferenceBert {
     float[] type = w.get(BertWeights.TOKEN_TYPE).values();
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < h; j++) {
-        x[i][j] = word[(int) ids[i] * h + j] + pos[i * h + j] + type[j];
+        x[i][j] = word[(int) ids[i] * h + j] + pos[positions[i] * h + j] + type[j];
       }
     }
     x = layerNorm(x, w, BertWeights.EMB_LN, c.layerNormEps());
@@ -33,7 +45,7 @@ final class ReferenceBert {
             for (int e = 0; e < d; e++) {
               dot += q[i][hd * d + e] * k[j][hd * d + e];
             }
-            s[j] = dot / Math.sqrt(d);
+            s[j] = dot / Math.sqrt(d) + (mask == null ? 0 : (1 - mask[i][j]) * -10000.0);
             max = Math.max(max, s[j]);
           }
           double sum = 0;

@@ -79,6 +79,26 @@ class TinyModelTest {
     }
   }
 
+  @Test
+  void fullyMaskedPaddingRowsStayFinite() {
+    BertWeights w = TinyBert.weights(5, true);
+    int l = 6;
+    // row 0 holds one 4-token sentence and 2 padding slots; row 1 is padding only
+    int[] ids = {2, 11, 12, 3, 0, 0, 0, 0, 0, 0, 0, 0};
+    int[] pos = {0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0};
+    int[] seg = {1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0};
+    PackedBatch b = new PackedBatch(2, l, ids, new int[2 * l], pos, seg, null, new int[] {0}, new int[] {0}, new int[] {4});
+    try (BertEngine e = new BertEngine(w, EngineOptions.cpu(1))) {
+      for (float v : e.tokenVectors(b)) {
+        assertTrue(Float.isFinite(v), "padding produced a non-finite value");
+      }
+      SentenceVectors v = e.embed(b, java.util.EnumSet.allOf(Pooling.class));
+      float[] alone = e.embed(PackedBatch.single(new int[] {2, 11, 12, 3}), java.util.EnumSet.of(Pooling.MEAN))
+          .vector(Pooling.MEAN, 0);
+      assertArrayEquals(alone, v.vector(Pooling.MEAN, 0), 1e-5f, "padding must not leak into the sentence");
+    }
+  }
+
   /**
    * Larger attention weights: peaked scores, and an attention output that outweighs the residual,
    * so masking changes the outputs visibly.

@@ -5,6 +5,7 @@ package dev.packbert.model;
  * core count, so several executors on one host do not oversubscribe it.
  */
 public record EngineOptions(int intraOpThreads, int interOpThreads, Precision precision, boolean useGpu) {
+  // useGpu: allow placement on a GPU when the TF native build sees one; false hides all GPUs.
 
   public EngineOptions {
     if (intraOpThreads < 0 || interOpThreads < 0) {

@@ -47,7 +47,8 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
     int cores = threads > 0 ? threads : ExecutorCores.get();
-    BertEngine engine = ExecutorModels.get(model, new EngineOptions(cores, cores, precision, false));
+    // A GPU is used when the TF native build and the executor have one; otherwise this is a CPU session.
+    BertEngine engine = ExecutorModels.get(model, new EngineOptions(cores, cores, precision, true));
     PackedRowBatcher batcher = new PackedRowBatcher(inputSchema, maskCol);
     List<Pooling> order = List.copyOf(poolings);
     return new Iterator<>() {

@@ -16,6 +16,24 @@ import java.util.stream.Stream;
 public final class JobRuns {
   private JobRuns() {}
 
+  /**
+   * Pass {@code --conf spark.extraListeners=} {@link #SPARK_STARTED_LISTENER} to learn whether a run got as
+   * far as creating a SparkContext: Spark instantiates the listener while the context starts.
+   */
+  public static final String SPARK_STARTED_LISTENER = "spark.extraListeners=" + SparkStarted.class.getName();
+
+  public static final class SparkStarted extends org.apache.spark.scheduler.SparkListener {
+    private static volatile int contexts;
+
+    public SparkStarted() {
+      contexts++;
+    }
+
+    public static int contexts() {
+      return contexts;
+    }
+  }
+
   /** Exit code and everything the CLI printed to System.err while it ran. */
   public record Result(int exit, String stderr) {
     public List<String> stderrLines() {

@@ -160,8 +160,11 @@ class BrokenModelTest {
     Path out = tmp.resolve("out-" + model.getFileName());
     // 16 fits TinyBert's 20 positions, so the weights themselves are what is refused
     Path conf = Files.writeString(tmp.resolve("small.conf"), "packbert { split-stride = 4 }\n");
+    int sparkContexts = JobRuns.SparkStarted.contexts();
     JobRuns.Result r = JobRuns.run("embed", "--input", smallInput().toString(), "--output", out.toString(),
-        "--model", model.toString(), "--master", "local[1]", "--max-seq-length", "16", "--config", conf.toString());
+        "--model", model.toString(), "--master", "local[1]", "--max-seq-length", "16", "--config", conf.toString(),
+        "--conf", JobRuns.SPARK_STARTED_LISTENER);
+    assertEquals(sparkContexts, JobRuns.SparkStarted.contexts(), "refused before Spark started");
     assertEquals(2, r.exit(), r.stderr());
     assertEquals(1, r.stderrLines().size(), "exactly one line on stderr: " + r.stderr());
     String line = r.stderrLines().get(0);
@@ -213,6 +216,16 @@ class BrokenModelTest {
     Path cfg = dir2.resolve("config.json");
     Files.writeString(cfg, Files.readString(cfg).replace("\"intermediate_size\" : 32", "\"intermediate_size\" : 40"));
     cliRefuses(dir2, "intermediate");
+  }
+
+  @Test
+  void cliRefusesWeightsThatOnlyFullLoadingFindsBad() throws Exception {
+    // config.json and the header are fine; a NaN in a weight is only seen when the weights are read
+    Path dir = tmp.resolve("st-nan");
+    BertWeights w = TinyBert.weights(1, true);
+    w.tensors().get("encoder/layer_1/output/dense/bias").values()[2] = Float.NaN;
+    SafetensorsWriter.writeBertDirectory(w, dir, tinyVocab());
+    cliRefuses(dir, "non-finite");
   }
 
   @Test

@@ -62,15 +62,44 @@ public final class EmbedJob {
       throw new UserError("model " + s.model() + ": vocabulary has " + vocab.tokens().size() + " tokens, weights "
           + config.vocabSize());
     }
+    // The executors load the weights, where a truncated or contradicting model would only show as a
+    // failed task after OUTPUT had been started; reading them here once turns it into a one-line error
+    // before Spark starts (cost: one extra read of the weights, ~1 s for BERT-base).
+    ModelLoader.weights(modelDir);
     requireLocalInputExists();
 
     SparkSession spark = session();
+    boolean outputExisted = exists(spark, s.output());
     try {
       return run(spark, t0);
+    } catch (Throwable e) { // Spark rethrows checked exceptions undeclared; precise rethrow keeps them
+      // a failed run must not leave a half-written OUTPUT that looks like a result
+      if (!outputExisted) {
+        deleteQuietly(spark, s.output());
+      }
+      throw e;
     } finally {
       if (!s.sparkConf().containsKey("packbert.keep-session")) {
         spark.stop();
       }
+    }
+  }
+
+  private static boolean exists(SparkSession spark, String location) {
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(location);
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+    } catch (IOException | RuntimeException e) {
+      return true; // unknown: never delete what might have been there before
+    }
+  }
+
+  private static void deleteQuietly(SparkSession spark, String location) {
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(location);
+      p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not remove the partial output {}: {}", location, e.toString());
     }
   }
 
@@ -106,12 +135,17 @@ public final class EmbedJob {
     Dataset<Row> docs;
     try {
       docs = InputReader.read(spark, s);
-    } catch (RuntimeException e) {
-      if (e instanceof UserError) {
-        throw e;
+    } catch (Exception e) { // Spark's schema inference throws the checked SparkException undeclared
+      if (e instanceof UserError u) {
+        throw u;
+      }
+      // the innermost message says what is wrong ("... is not a Parquet file"); the outer ones say "Job aborted"
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
       }
       throw new UserError("cannot read --input " + s.input() + " as " + s.inputFormat() + ": "
-          + PackBertCli.oneLine(e.getMessage()));
+          + PackBertCli.oneLine(String.valueOf(root.getMessage())));
     }
     docs = docs.persist(StorageLevel.MEMORY_AND_DISK());
     long inputRows = docs.count();

@@ -68,8 +68,15 @@ public final class GoogleCheckpointLoader {
 
   private static String detectRoot(Path prefix) {
     for (String p : PREFIXES) {
-      if (exists(prefix, p + BertWeights.WORD)) {
+      try {
+        shapeOf(prefix, p + BertWeights.WORD);
         return p;
+      } catch (ModelFormatException e) {
+        // Only an absent key means "try the next prefix"; a truncated or corrupt checkpoint must be
+        // reported as what it is, not as "holds no BERT word embeddings".
+        if (!isMissingKey(e)) {
+          throw e;
+        }
       }
     }
     throw new ModelFormatException("checkpoint " + prefix + " holds no BERT word embeddings (looked for "
@@ -118,8 +125,17 @@ public final class GoogleCheckpointLoader {
       shapeOf(prefix, key);
       return true;
     } catch (ModelFormatException e) {
+      if (!isMissingKey(e)) {
+        throw e;
+      }
       return false;
     }
+  }
+
+  /** RestoreV2's NOT_FOUND for a key the index does not list (TF Java has no exception class for it). */
+  private static boolean isMissingKey(ModelFormatException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("not found in checkpoint");
   }
 
   private static long[] shapeOf(Path prefix, String key) {

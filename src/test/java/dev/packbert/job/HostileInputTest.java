@@ -58,6 +58,11 @@ class HostileInputTest {
   @TempDir
   static Path tmp;
 
+  @org.junit.jupiter.api.BeforeAll
+  static void noLeftoverSpark() {
+    JobRuns.stopLeftoverSpark(); // the CLI must run with its own settings, not an earlier test's session
+  }
+
   @AfterAll
   static void stopSpark() {
     SparkSession.getActiveSession().foreach(s -> {

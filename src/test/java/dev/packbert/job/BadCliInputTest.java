@@ -25,6 +25,7 @@ class BadCliInputTest {
 
   @BeforeAll
   static void inputs() throws Exception {
+    JobRuns.stopLeftoverSpark();
     text = Files.writeString(tmp.resolve("docs.txt"), "One sentence here. And another.\nSecond document.\n");
     jsonl = Files.writeString(tmp.resolve("docs.jsonl"), "{\"id\":\"a\",\"body\":\"text in another column\"}\n");
   }

@@ -41,6 +41,21 @@ public final class JobRuns {
     }
   }
 
+  /**
+   * Stops a SparkSession an earlier test class left running in this JVM, so the CLI starts (and is
+   * configured by) its own instead of silently reusing that one.
+   */
+  public static void stopLeftoverSpark() {
+    for (scala.Option<org.apache.spark.sql.SparkSession> o : List.of(org.apache.spark.sql.SparkSession.getActiveSession(),
+        org.apache.spark.sql.SparkSession.getDefaultSession())) {
+      if (o.isDefined()) {
+        o.get().stop();
+      }
+    }
+    org.apache.spark.sql.SparkSession.clearActiveSession();
+    org.apache.spark.sql.SparkSession.clearDefaultSession();
+  }
+
   /** Runs the CLI with System.err captured (and still echoed, so a failing test shows it). */
   public static synchronized Result run(String... args) {
     PrintStream original = System.err;

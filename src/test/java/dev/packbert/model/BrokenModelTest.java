@@ -29,6 +29,11 @@ class BrokenModelTest {
   @TempDir
   Path tmp;
 
+  @org.junit.jupiter.api.BeforeAll
+  static void noLeftoverSpark() {
+    JobRuns.stopLeftoverSpark(); // else "Spark did not start" would hold vacuously
+  }
+
   private static Path bertBase() {
     return ModelRegistry.resolve("bert-base-uncased");
   }

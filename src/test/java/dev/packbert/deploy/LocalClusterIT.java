@@ -117,7 +117,7 @@ class LocalClusterIT {
 
   static Path clusterJar() throws IOException {
     try (Stream<Path> s = Files.list(ROOT.resolve("target"))) {
-      return s.filter(p -> p.getFileName().toString().matches("packbert-.*-cluster\\.jar")).findFirst()
+      return s.filter(p -> p.getFileName().toString().matches("packbert-.*-cluster(-gpu)?\\.jar")).findFirst()
           .orElseThrow(() -> new AssertionError("no target/packbert-*-cluster.jar: run mvn package"));
     }
   }

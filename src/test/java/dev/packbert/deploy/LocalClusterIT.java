@@ -3,6 +3,7 @@ package dev.packbert.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,6 +37,7 @@ class LocalClusterIT {
 
   @Test
   void clusterRunEqualsLocalRunAndUsesTwoExecutors() throws Exception {
+    assumeFalse(Boolean.getBoolean("packbert.cluster.skip"), "-Dpackbert.cluster.skip=true: no cluster jar built");
     Path jar = clusterJar();
     checkClusterJar(jar);
     ModelCleanup.deleteRecursively(RUN);

@@ -85,9 +85,10 @@ class NotebooksIT {
           System.setOut(realOut);
         }
         String printed = buf.toString(StandardCharsets.UTF_8);
-        realOut.println("[" + name + "] " + cell.title() + "\n" + printed);
+        // timings go to the test log only, so a rerun does not churn the committed outputs
+        realOut.printf("[%s] %s (%.1f s)%n%s%n", name, cell.title(), (System.nanoTime() - t0) / 1e9, printed);
         md.append("\n## ").append(cell.title()).append("\n\n```java\n").append(cell.code()).append("\n```\n\n")
-            .append(String.format("Output (%.1f s):%n%n```%n", (System.nanoTime() - t0) / 1e9)).append(printed.strip())
+            .append("Output:\n\n```\n").append(printed.strip())
             .append("\n```\n");
         if (printed.contains(".png")) {
           for (String line : printed.lines().toList()) {

@@ -110,6 +110,12 @@ public final class ModelRegistry {
 
   private static InputStream open(ClassLoader cl, String resource, String name, Entry e) {
     InputStream in = cl.getResourceAsStream(resource);
+    // Under spark-submit a model jar passed with --jars sits in Spark's user class loader; on executors that
+    // is the task's context loader, which may be a child of the loader that holds this class.
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    if (in == null && context != null && context != cl) {
+      in = context.getResourceAsStream(resource);
+    }
     if (in == null) {
       throw new ModelFormatException("model " + name + " needs the Maven artifact " + e.coordinates()
           + " on the classpath (e.g. mvn dependency:get -Dartifact=" + e.coordinates() + ", then add it)");

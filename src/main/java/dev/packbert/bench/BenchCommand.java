@@ -1,0 +1,49 @@
+package dev.packbert.bench;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code packbert bench}: the padding/packing benchmark of issue 6 (see docs/BENCHMARKS.md). */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Embed the same europarl sentences with every batching variant, alternating, and report speed, "
+        + "padding efficiency, MFU, memory and the difference to single-sentence runs.")
+public final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--model", description = "model name or directory (default: ${DEFAULT-VALUE})")
+  String model = "bert-base-uncased";
+
+  @Option(names = "--sentences", description = "sentences to embed per variant (default: ${DEFAULT-VALUE})")
+  int sentences = 2000;
+
+  @Option(names = "--variants", description = "comma-separated names or prefixes, e.g. fixed,packed-spfhp-128 (default: all)")
+  String variants = "all";
+
+  @Option(names = "--chunk", description = "sentences per round-robin chunk (default: ${DEFAULT-VALUE})")
+  int chunk = 500;
+
+  @Option(names = "--check-sentences", description = "sentences also run alone as the reference (default: ${DEFAULT-VALUE})")
+  int checkSentences = 200;
+
+  @Option(names = "--threads", description = "TF intra-op threads and Spark local[N] cores (default: ${DEFAULT-VALUE})")
+  int threads = 2;
+
+  @Option(names = "--peer", description = "also run Spark NLP BertEmbeddings on all-MiniLM-L6-v2 (ONNX) against PackBERT")
+  boolean peer;
+
+  @Option(names = "--peer-batch-size", description = "Spark NLP BertEmbeddings batchSize (default: ${DEFAULT-VALUE}, its own default)")
+  int peerBatchSize = 8;
+
+  @Option(names = "--out", required = true, description = "directory for bench.json, bench.csv, bench.png, bench.md")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    if (sentences < 1 || chunk < 1 || threads < 1 || checkSentences < 0) {
+      throw new IllegalArgumentException("--sentences, --chunk and --threads must be ≥ 1, --check-sentences ≥ 0");
+    }
+    new Benchmark(new Benchmark.Settings(model, sentences, Variant.select(variants), chunk, checkSentences, threads,
+        peer, peerBatchSize, out), System.err).run();
+    return 0;
+  }
+}

@@ -1,0 +1,164 @@
+package dev.packbert.bench;
+
+import dev.packbert.model.BertEngine;
+import dev.packbert.model.BertWeights;
+import dev.packbert.model.EngineOptions;
+import dev.packbert.model.ModelLoader;
+import dev.packbert.model.ModelRegistry;
+import dev.packbert.model.ModelVocabulary;
+import dev.packbert.model.Precision;
+import dev.packbert.text.Vocabulary;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.SparkSession;
+
+/** Issue 6: one run, same sentences, same model and threads, all variants round-robin; writes DIR/bench.{json,csv,png,md}. */
+public final class Benchmark {
+
+  public record Settings(String model, int sentences, List<Variant> variants, int chunkSize, int checkSentences,
+      int threads, boolean peer, int peerBatchSize, Path out) {}
+
+  private final Settings s;
+  private final PrintStream log;
+
+  public Benchmark(Settings s, PrintStream log) {
+    this.s = s;
+    this.log = log;
+  }
+
+  public BenchReport run() throws IOException {
+    long start = System.nanoTime();
+    Files.createDirectories(s.out());
+    SparkSession spark = SparkSession.builder().master("local[" + s.threads() + "]").appName("packbert-bench")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", String.valueOf(s.threads()))
+        .getOrCreate();
+    List<String> sentences = BenchCorpus.sentences(spark, s.sentences());
+    log.printf(Locale.ROOT, "bench: %d europarl sentences (SentenceSplitter, local[%d])%n", sentences.size(), s.threads());
+
+    Path modelDir = ModelRegistry.resolve(s.model());
+    ModelVocabulary mv = ModelVocabulary.read(modelDir);
+    long tk0 = System.nanoTime();
+    int[][] tokens = BenchCorpus.tokenize(sentences, Vocabulary.of(mv.tokens()), mv.lowerCase());
+    double tokenizeSeconds = (System.nanoTime() - tk0) / 1e9;
+    BertWeights weights = ModelLoader.weights(modelDir);
+    EngineOptions fp32 = EngineOptions.cpu(s.threads());
+    Map<Precision, BertEngine> engines = new EnumMap<>(Precision.class);
+    try (MatmulRate matmulRate = new MatmulRate(fp32, 1024, 768, 3072)) {
+      FlopModel flops = new FlopModel(weights.config());
+      int hidden = weights.config().hiddenSize();
+      BenchRunner runner = new BenchRunner(p -> engines.computeIfAbsent(p, q -> new BertEngine(weights, fp32.withPrecision(q))),
+          flops, hidden, () -> matmulRate.sample(3));
+
+      int check = Math.min(s.checkSentences(), tokens.length);
+      long sg0 = System.nanoTime();
+      float[] singles = runner.singles(tokens, check);
+      log.printf(Locale.ROOT, "bench: %d single-sentence references in %.1f s%n", check, (System.nanoTime() - sg0) / 1e9);
+
+      BenchRunner.Outcome o = runner.run(s.variants(), tokens, s.chunkSize(), (v, c, n, t) ->
+          log.printf(Locale.ROOT, "bench: chunk %d/%d %-24s %6.1f sent/s so far%n", c, n, v.name(), t.sentences / t.seconds()));
+      double matmul = matmulRate.rate();
+      log.printf(Locale.ROOT, "bench: TF fp32 MatMul 1024x768x3072 on %d threads: %.1f GFLOP/s%n", s.threads(), matmul / 1e9);
+
+      BenchReport report = new BenchReport();
+      for (Variant v : s.variants()) {
+        VariantTimes t = o.times().get(v);
+        VectorCompare cmp = VectorCompare.of(o.vectors().get(v), singles, hidden, check);
+        Map<String, Object> r = report.add(v.name());
+        r.put("model", s.model());
+        r.put("precision", v.precision().name().toLowerCase(Locale.ROOT));
+        r.put("sentences", t.sentences);
+        r.put("real_tokens", t.realTokens);
+        r.put("seconds", t.seconds());
+        r.put("sentences_per_second", t.sentences / t.seconds());
+        r.put("real_tokens_per_second", t.realTokens / t.seconds());
+        r.put("padding_efficiency", (double) t.realTokens / t.slots);
+        r.put("mfu", t.usefulFlops / t.seconds() / matmul);
+        r.put("max_abs_diff_vs_single", cmp.maxAbsDiff());
+        r.put("mean_cosine_vs_single", cmp.meanCosine());
+        r.put("min_cosine_vs_single", cmp.minCosine());
+        r.put("compared_with_single", cmp.compared());
+        r.put("peak_rss_mb", t.peakRssMb);
+        r.put("plan_s", t.planSeconds());
+        r.put("mask_s", t.maskSeconds());
+        r.put("graph_s", t.graphSeconds());
+        r.put("unpack_s", t.unpackSeconds());
+        r.put("batches", t.batches);
+      }
+      report.fillRatios();
+      if (s.peer()) {
+        peer(spark, sentences, report);
+      }
+      report.writeJson(s.out().resolve("bench.json"));
+      report.writeCsv(s.out().resolve("bench.csv"));
+      BenchPlot.write(s.out().resolve("bench.png"), tokens, report.rows());
+      String header = String.format(Locale.ROOT,
+          "model %s, %d sentences (%d real tokens, tokenization %.2f s, not in the rates), %d threads, "
+              + "TF fp32 matmul %.1f GFLOP/s, singles on the first %d sentences, process VmHWM %.0f MB, run %.0f s%n%n",
+          s.model(), tokens.length, java.util.Arrays.stream(tokens).mapToLong(a -> a.length).sum(), tokenizeSeconds,
+          s.threads(), matmul / 1e9, check, MemoryProbe.peakMb(), (System.nanoTime() - start) / 1e9);
+      String table = header + report.table();
+      Files.writeString(s.out().resolve("bench.md"), table + "\n![bench](bench.png)\n");
+      log.println();
+      log.print(table);
+      return report;
+    } finally {
+      engines.values().forEach(BertEngine::close);
+    }
+  }
+
+  /**
+   * Spark NLP on MiniLM vs PackBERT packed-128 on MiniLM, same sentences, both with {@code threads}
+   * cores (Spark NLP via local[threads]; PackBERT's engine with threads intra-op threads in this JVM).
+   */
+  private void peer(SparkSession spark, List<String> sentences, BenchReport report) throws IOException {
+    String name = "all-minilm-l6-v2";
+    Path dir = ModelRegistry.resolve(name);
+    ModelVocabulary mv = ModelVocabulary.read(dir);
+    int[][] tokens = BenchCorpus.tokenize(sentences, Vocabulary.of(mv.tokens()), mv.lowerCase());
+    BertWeights w = ModelLoader.weights(dir);
+    Variant packed = new Variant("packed-spfhp-128", Variant.Kind.PACKED, 128, 0, Variant.TOKEN_BUDGET, Precision.FP32);
+    float[] ours;
+    VariantTimes t;
+    try (BertEngine e = new BertEngine(w, EngineOptions.cpu(s.threads()))) {
+      BenchRunner.Outcome o = new BenchRunner(p -> e, new FlopModel(w.config()), w.config().hiddenSize(), () -> {})
+          .run(List.of(packed), tokens, s.chunkSize(), BenchRunner.ProgressSink.none());
+      ours = o.vectors().get(packed);
+      t = o.times().get(packed);
+    }
+    Path onnx = SparkNlpPeer.prepare(dir, s.out());
+    PipelineModel model = SparkNlpPeer.pipeline(spark, onnx, s.peerBatchSize());
+    SparkNlpPeer.run(spark, model, sentences.subList(0, Math.min(16, sentences.size())), s.threads()); // loads the session
+    SparkNlpPeer.Pass theirs = SparkNlpPeer.run(spark, model, sentences, s.threads());
+    VectorCompare cmp = VectorCompare.of(ours, theirs.vectors(), theirs.hidden(), sentences.size());
+    Map<String, Object> a = report.add("peer-packbert-minilm-packed-128");
+    a.put("model", name);
+    a.put("precision", "fp32");
+    a.put("sentences", t.sentences);
+    a.put("seconds", t.seconds());
+    a.put("sentences_per_second", t.sentences / t.seconds());
+    a.put("real_tokens_per_second", t.realTokens / t.seconds());
+    a.put("padding_efficiency", (double) t.realTokens / t.slots);
+    a.put("peak_rss_mb", t.peakRssMb);
+    Map<String, Object> b = report.add("peer-sparknlp-minilm-batch" + s.peerBatchSize());
+    b.put("model", name);
+    b.put("precision", "fp32");
+    b.put("sentences", (long) sentences.size());
+    b.put("seconds", theirs.seconds());
+    b.put("sentences_per_second", sentences.size() / theirs.seconds());
+    b.put("peak_rss_mb", MemoryProbe.rssMb());
+    b.put("peer_mean_cosine_vs_packbert", cmp.meanCosine());
+    b.put("peer_min_cosine_vs_packbert", cmp.minCosine());
+    b.put("peer_like_for_like", cmp.minCosine() >= 0.999);
+    b.put("packbert_speedup_vs_peer", (t.sentences / t.seconds()) / (sentences.size() / theirs.seconds()));
+    log.printf(Locale.ROOT, "bench: peer: PackBERT %.1f sent/s, Spark NLP %.1f sent/s (x%.2f); cosine mean %.5f min %.5f%s%n",
+        t.sentences / t.seconds(), sentences.size() / theirs.seconds(), (t.sentences / t.seconds()) / (sentences.size() / theirs.seconds()),
+        cmp.meanCosine(), cmp.minCosine(), cmp.minCosine() >= 0.999 ? "" : " (< 0.999: not like for like)");
+  }
+}

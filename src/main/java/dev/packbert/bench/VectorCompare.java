@@ -1,0 +1,26 @@
+package dev.packbert.bench;
+
+/** Differences between two row-major [n, hidden] vector tables over their first {@code count} rows. */
+public record VectorCompare(double maxAbsDiff, double meanCosine, double minCosine, int compared) {
+
+  public static VectorCompare of(float[] a, float[] b, int hidden, int count) {
+    double maxAbs = 0;
+    double sumCos = 0;
+    double minCos = 1;
+    for (int s = 0; s < count; s++) {
+      double dot = 0, na = 0, nb = 0;
+      for (int k = 0; k < hidden; k++) {
+        float x = a[s * hidden + k];
+        float y = b[s * hidden + k];
+        maxAbs = Math.max(maxAbs, Math.abs(x - y));
+        dot += (double) x * y;
+        na += (double) x * x;
+        nb += (double) y * y;
+      }
+      double cos = dot / Math.sqrt(na * nb);
+      sumCos += cos;
+      minCos = Math.min(minCos, cos);
+    }
+    return new VectorCompare(maxAbs, count == 0 ? Double.NaN : sumCos / count, count == 0 ? Double.NaN : minCos, count);
+  }
+}

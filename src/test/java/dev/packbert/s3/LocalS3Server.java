@@ -130,13 +130,29 @@ public final class LocalS3Server implements AutoCloseable {
     }
   }
 
-  /** Logback inside the jar has no configuration and would log every request at DEBUG; WARN is enough. */
+  /**
+   * Logback inside the jar prints its configuration status and logs Jetty at INFO; WARN is enough in test output.
+   * The status listener property is read once, at Logback's initialisation in this loader, and then restored.
+   */
   private static void quietLogback(ClassLoader loader) throws ReflectiveOperationException {
-    Object root = loader.loadClass("org.slf4j.LoggerFactory").getMethod("getLogger", String.class)
-        .invoke(null, "ROOT");
-    Class<?> level = loader.loadClass("ch.qos.logback.classic.Level");
-    Object warn = level.getField("WARN").get(null);
-    root.getClass().getMethod("setLevel", level).invoke(root, warn);
+    String statusKey = "logback.statusListenerClass";
+    String previous = System.getProperty(statusKey);
+    System.setProperty(statusKey, "ch.qos.logback.core.status.NopStatusListener");
+    try {
+      var getLogger = loader.loadClass("org.slf4j.LoggerFactory").getMethod("getLogger", String.class);
+      Class<?> level = loader.loadClass("ch.qos.logback.classic.Level");
+      Object warn = level.getField("WARN").get(null);
+      for (String name : List.of("ROOT", "org.eclipse.jetty", "org.gaul.shaded.org.eclipse.jetty")) {
+        Object logger = getLogger.invoke(null, name);
+        logger.getClass().getMethod("setLevel", level).invoke(logger, warn);
+      }
+    } finally {
+      if (previous == null) {
+        System.clearProperty(statusKey);
+      } else {
+        System.setProperty(statusKey, previous);
+      }
+    }
   }
 
   private static void closeQuietly(Object context, URLClassLoader loader) {
@@ -206,7 +222,8 @@ public final class LocalS3Server implements AutoCloseable {
 
   /**
    * Spark settings that make Spark SQL writes to s3a use the S3A magic committer (needs spark-hadoop-cloud).
-   * Both commit classes are required: without them Spark silently keeps the rename-based FileOutputCommitter.
+   * With neither commit class, Spark silently keeps the rename-based FileOutputCommitter (0-byte _SUCCESS). For
+   * parquet either one alone was enough here (Spark 3.5.9, Hadoop 3.3.4); the protocol covers the other formats.
    */
   public static Map<String, String> magicCommitterSparkConf() {
     Map<String, String> c = new LinkedHashMap<>();

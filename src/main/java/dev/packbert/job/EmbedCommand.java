@@ -68,7 +68,7 @@ public class EmbedCommand implements Callable<Integer> {
   @Option(names = "--over-length", description = "truncate | split (default: ${DEFAULT-VALUE})")
   String overLength;
 
-  @Option(names = "--partitions", description = "partitions to spread the documents over; 0 = 4 × cores (default: ${DEFAULT-VALUE})")
+  @Option(names = "--partitions", description = "partitions to spread the documents over; 0 = about 500 documents each, at most 4 per core (default: ${DEFAULT-VALUE})")
   Integer partitions;
 
   @Override

@@ -57,7 +57,7 @@ public final class EmbedJob {
       throw new UserError("--max-seq-length " + s.maxSeqLength() + " exceeds the model's " + config.maxPositions()
           + " positions");
     }
-    ModelVocabulary vocab = ModelVocabulary.read(modelDir);
+    vocab = ModelVocabulary.read(modelDir);
     if (vocab.tokens().size() != config.vocabSize()) {
       throw new UserError("model " + s.model() + ": vocabulary has " + vocab.tokens().size() + " tokens, weights "
           + config.vocabSize());
@@ -161,8 +161,8 @@ public final class EmbedJob {
     Dataset<Row> sentences = SentenceSplitter.split(readable.repartition(partitions), InputReader.ID,
         InputReader.TEXT, s.split());
     Dataset<Row> tokenized = new WordPieceTokenizerStage()
-        .setVocabulary(Vocabulary.of(vocab(spark, s)))
-        .setLowerCase(lowerCase)
+        .setVocabulary(Vocabulary.of(vocab.tokens()))
+        .setLowerCase(vocab.lowerCase())
         .transform(sentences);
     PackingStats packing = PackingStats.register(spark.sparkContext());
     Dataset<Row> packed = new SentencePacker()
@@ -260,13 +260,8 @@ public final class EmbedJob {
     return (int) Math.max(1, Math.min(4L * parallelism, wanted));
   }
 
-  private boolean lowerCase;
-
-  private List<String> vocab(SparkSession spark, EmbedSettings settings) {
-    ModelVocabulary v = ModelVocabulary.read(ModelRegistry.resolve(settings.model()));
-    lowerCase = v.lowerCase();
-    return v.tokens();
-  }
+  /** Read once on the driver before Spark starts; the tokenizer stage ships it to the executors. */
+  private ModelVocabulary vocab;
 
   private Column[] outputColumns() {
     List<Column> c = new ArrayList<>(List.of(col("doc_id"), col("sentence_index"), col("begin"), col("end"),

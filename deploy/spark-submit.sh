@@ -65,6 +65,13 @@ if [[ -n "$MJAR" ]]; then
     exit 2
   fi
   JARS=(--jars "$MJAR")
+  # spark-submit keeps only the last --jars: fold the model jar into the user's own list instead
+  for ((i = 0; i < ${#SUBMIT[@]}; i++)); do
+    case "${SUBMIT[$i]}" in
+      --jars) SUBMIT[$((i + 1))]="${SUBMIT[$((i + 1))]},$MJAR"; JARS=() ;;
+      --jars=*) SUBMIT[$i]="${SUBMIT[$i]},$MJAR"; JARS=() ;;
+    esac
+  done
 fi
 
 OPENS="${PACKBERT_OPENS[*]}"
@@ -82,6 +89,7 @@ for f in ${PACKBERT_SUBMIT_CONF:-$ROOT/conf/spark-submit.conf}; do
 done
 
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+export TF_ENABLE_ONEDNN_OPTS="${TF_ENABLE_ONEDNN_OPTS:-1}"
 ARGS=(--class "$MAIN_CLASS" "${CONFS[@]}" "${JARS[@]}" "${SUBMIT[@]}" "$APP_JAR" "${EMBED[@]}")
 if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then
   exec "$SPARK_HOME/bin/spark-submit" "${ARGS[@]}"

@@ -81,6 +81,7 @@ with DAG(
             "spark.executor.memoryOverhead": "2g",
             "spark.executor.memory": "4g",
             "spark.executorEnv.TF_CPP_MIN_LOG_LEVEL": "2",
+            "spark.executorEnv.TF_ENABLE_ONEDNN_OPTS": "1",
         },
         name="packbert-embed-{{ ds }}",
     )
@@ -94,7 +95,7 @@ with DAG(
             "node_type_id": "m5d.2xlarge",
             "num_workers": 2,
             "spark_conf": {"spark.executor.memoryOverhead": "2g"},
-            "spark_env_vars": {"TF_CPP_MIN_LOG_LEVEL": "2", "JNAME": "zulu17-ca-amd64"},
+            "spark_env_vars": {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "1", "JNAME": "zulu17-ca-amd64"},
         },
         spark_jar_task={
             "main_class_name": MAIN_CLASS,

@@ -15,9 +15,9 @@ import java.util.Map;
 /** The result rows (one per variant, plus peer rows) and their three renderings: table, JSON, CSV. */
 public final class BenchReport {
   /** Columns every row carries, in this order (the JSON contract of issue 6 plus the profile). */
-  public static final List<String> COLUMNS = List.of("variant", "model", "precision", "sentences", "real_tokens",
+  public static final List<String> COLUMNS = List.of("variant", "model", "precision", "sentences", "sampled_every", "real_tokens",
       "seconds", "sentences_per_second", "real_tokens_per_second", "padding_efficiency", "ratio_vs_fixed_128",
-      "ratio_vs_dynamic_input_order_32", "ratio_vs_dynamic_input_order_8", "mfu", "max_abs_diff_vs_single",
+      "ratio_vs_dynamic_input_order_32", "ratio_vs_dynamic_input_order_8", "ratio_vs_dynamic_sorted_32", "mfu", "max_abs_diff_vs_single",
       "mean_cosine_vs_single", "min_cosine_vs_single", "compared_with_single", "peak_rss_mb", "plan_s", "mask_s",
       "graph_s", "unpack_s", "batches", "peer_mean_cosine_vs_packbert", "peer_min_cosine_vs_packbert",
       "peer_like_for_like", "packbert_speedup_vs_peer");
@@ -43,12 +43,14 @@ public final class BenchReport {
     Double fixed = rate("fixed-128");
     Double dyn32 = rate("dynamic-input-order-32");
     Double dyn8 = rate("dynamic-input-order-8");
+    Double sorted = rate("dynamic-sorted-32");
     for (Map<String, Object> r : rows) {
       Object s = r.get("sentences_per_second");
       if (s instanceof Double sps) {
         r.put("ratio_vs_fixed_128", fixed == null ? null : sps / fixed);
         r.put("ratio_vs_dynamic_input_order_32", dyn32 == null ? null : sps / dyn32);
         r.put("ratio_vs_dynamic_input_order_8", dyn8 == null ? null : sps / dyn8);
+        r.put("ratio_vs_dynamic_sorted_32", sorted == null ? null : sps / sorted);
       }
     }
   }
@@ -77,19 +79,22 @@ public final class BenchReport {
 
   /** A Markdown table (pastes into docs/BENCHMARKS.md as it is). */
   public String table() {
-    String[] head = {"variant", "sent/s", "real tok/s", "pad eff", "× fixed-128", "× dyn-32", "× dyn-8", "MFU",
+    String[] head = {"variant", "sentences", "sent/s", "real tok/s", "pad eff", "× fixed-128", "× dyn-32", "× dyn-8",
+        "× sorted-32", "MFU",
         "max|Δ| vs single", "min cos", "peak RSS MB", "graph s", "plan+mask+unpack s"};
     StringBuilder sb = new StringBuilder("| " + String.join(" | ", head) + " |\n|");
     sb.append("---|".repeat(head.length)).append('\n');
     for (Map<String, Object> r : rows) {
       double other = sum(r, "plan_s", "mask_s", "unpack_s");
       sb.append("| ").append(r.get("variant"))
+          .append(" | ").append(f(r.get("sentences"), "%.0f"))
           .append(" | ").append(f(r.get("sentences_per_second"), "%.1f"))
           .append(" | ").append(f(r.get("real_tokens_per_second"), "%.0f"))
           .append(" | ").append(f(r.get("padding_efficiency"), "%.3f"))
           .append(" | ").append(f(r.get("ratio_vs_fixed_128"), "%.2f"))
           .append(" | ").append(f(r.get("ratio_vs_dynamic_input_order_32"), "%.2f"))
           .append(" | ").append(f(r.get("ratio_vs_dynamic_input_order_8"), "%.2f"))
+          .append(" | ").append(f(r.get("ratio_vs_dynamic_sorted_32"), "%.2f"))
           .append(" | ").append(r.get("mfu") == null ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * (Double) r.get("mfu")))
           .append(" | ").append(f(r.get("max_abs_diff_vs_single"), "%.2e"))
           .append(" | ").append(f(r.get("min_cosine_vs_single"), "%.6f"))

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * Runs the variants round-robin over chunks of the corpus: chunk 1 through every variant, then chunk 2,
@@ -36,7 +37,7 @@ public final class BenchRunner {
     this.betweenRounds = betweenRounds;
   }
 
-  /** Mean vectors and times per variant, in the order given. */
+  /** Mean vectors and times per variant, in the order given; sampled variants leave the rows they skip at 0. */
   public record Outcome(Map<Variant, float[]> vectors, Map<Variant, VariantTimes> times) {}
 
   public Outcome run(List<Variant> variants, int[][] tokens, int chunkSize, ProgressSink progress) {
@@ -76,8 +77,11 @@ public final class BenchRunner {
 
   private void runChunk(Variant v, int[][] chunk, int first, float[] out, VariantTimes t) {
     BertEngine engine = engines.apply(v.precision());
+    int[] corpusIndex = IntStream.range(first, first + chunk.length).filter(v::embeds).toArray();
+    int[][] sentences = v.sampleEvery() == 1 ? chunk
+        : IntStream.of(corpusIndex).mapToObj(i -> chunk[i - first]).toArray(int[][]::new);
     long t0 = System.nanoTime();
-    List<PlannedBatch> plan = BatchPlanner.plan(v, chunk, first);
+    List<PlannedBatch> plan = BatchPlanner.plan(v, sentences, 0);
     t.planNanos += System.nanoTime() - t0;
     for (PlannedBatch b : plan) {
       PackedBatch pb = b.batch();
@@ -92,7 +96,7 @@ public final class BenchRunner {
       float[] mean = sv.byPooling().get(Pooling.MEAN);
       int[] idx = b.corpusIndex();
       for (int s = 0; s < idx.length; s++) {
-        System.arraycopy(mean, s * hidden, out, idx[s] * hidden, hidden);
+        System.arraycopy(mean, s * hidden, out, corpusIndex[idx[s]] * hidden, hidden);
       }
       t.unpackNanos += System.nanoTime() - g1;
       t.graphNanos += g1 - g0;
@@ -105,6 +109,19 @@ public final class BenchRunner {
       }
       t.peakRssMb = Math.max(t.peakRssMb, MemoryProbe.rssMb());
     }
+  }
+
+  /**
+   * TensorFlow's own op timings for the variant's largest batch over {@code tokens}, summed by op type:
+   * where the graph time goes (matmuls vs attention's elementwise work vs feeding).
+   */
+  public Map<String, Long> profile(Variant v, int[][] tokens) {
+    PlannedBatch largest = BatchPlanner.plan(v, tokens, 0).stream()
+        .max(java.util.Comparator.comparingLong(PlannedBatch::slots)).orElseThrow();
+    PackedBatch pb = v.kind() == Variant.Kind.PACKED_UDF_MASK ? BatchPlanner.withExternalMask(largest.batch()) : largest.batch();
+    BertEngine engine = engines.apply(v.precision());
+    engine.embed(pb, MEAN); // first run of a new shape pays allocation and kernel selection
+    return engine.profile(pb, MEAN);
   }
 
   /** Each of the first {@code count} sentences alone in a batch of one: the reference. */

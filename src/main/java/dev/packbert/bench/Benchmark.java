@@ -23,7 +23,7 @@ import org.apache.spark.sql.SparkSession;
 public final class Benchmark {
 
   public record Settings(String model, int sentences, List<Variant> variants, int chunkSize, int checkSentences,
-      int threads, boolean peer, int peerBatchSize, Path out) {}
+      int threads, boolean peer, int peerBatchSize, boolean profile, Path out) {}
 
   private final Settings s;
   private final PrintStream log;
@@ -50,7 +50,7 @@ public final class Benchmark {
     BertWeights weights = ModelLoader.weights(modelDir);
     EngineOptions fp32 = EngineOptions.cpu(s.threads());
     Map<Precision, BertEngine> engines = new EnumMap<>(Precision.class);
-    try (MatmulRate matmulRate = new MatmulRate(fp32, 1024, 768, 3072)) {
+    try (MatmulRate matmulRate = new MatmulRate(fp32, Variant.TOKEN_BUDGET, 768, 3072)) {
       FlopModel flops = new FlopModel(weights.config());
       int hidden = weights.config().hiddenSize();
       BenchRunner runner = new BenchRunner(p -> engines.computeIfAbsent(p, q -> new BertEngine(weights, fp32.withPrecision(q))),
@@ -61,19 +61,23 @@ public final class Benchmark {
       float[] singles = runner.singles(tokens, check);
       log.printf(Locale.ROOT, "bench: %d single-sentence references in %.1f s%n", check, (System.nanoTime() - sg0) / 1e9);
 
+      if (s.profile()) {
+        writeProfile(runner, tokens);
+      }
       BenchRunner.Outcome o = runner.run(s.variants(), tokens, s.chunkSize(), (v, c, n, t) ->
           log.printf(Locale.ROOT, "bench: chunk %d/%d %-24s %6.1f sent/s so far%n", c, n, v.name(), t.sentences / t.seconds()));
       double matmul = matmulRate.rate();
-      log.printf(Locale.ROOT, "bench: TF fp32 MatMul 1024x768x3072 on %d threads: %.1f GFLOP/s%n", s.threads(), matmul / 1e9);
+      log.printf(Locale.ROOT, "bench: TF fp32 MatMul 4096x768x3072 on %d threads: %.1f GFLOP/s%n", s.threads(), matmul / 1e9);
 
       BenchReport report = new BenchReport();
       for (Variant v : s.variants()) {
         VariantTimes t = o.times().get(v);
-        VectorCompare cmp = VectorCompare.of(o.vectors().get(v), singles, hidden, check);
+        VectorCompare cmp = VectorCompare.of(o.vectors().get(v), singles, hidden, check, v::embeds);
         Map<String, Object> r = report.add(v.name());
         r.put("model", s.model());
         r.put("precision", v.precision().name().toLowerCase(Locale.ROOT));
         r.put("sentences", t.sentences);
+        r.put("sampled_every", v.sampleEvery());
         r.put("real_tokens", t.realTokens);
         r.put("seconds", t.seconds());
         r.put("sentences_per_second", t.sentences / t.seconds());
@@ -100,9 +104,9 @@ public final class Benchmark {
       BenchPlot.write(s.out().resolve("bench.png"), tokens, report.rows());
       String header = String.format(Locale.ROOT,
           "model %s, %d sentences (%d real tokens, tokenization %.2f s, not in the rates), %d threads, "
-              + "TF fp32 matmul %.1f GFLOP/s, singles on the first %d sentences, process VmHWM %.0f MB, run %.0f s%n%n",
+              + "TF fp32 matmul %.1f GFLOP/s, TF_ENABLE_ONEDNN_OPTS=%s, singles on the first %d sentences, process VmHWM %.0f MB, run %.0f s%n%n",
           s.model(), tokens.length, java.util.Arrays.stream(tokens).mapToLong(a -> a.length).sum(), tokenizeSeconds,
-          s.threads(), matmul / 1e9, check, MemoryProbe.peakMb(), (System.nanoTime() - start) / 1e9);
+          s.threads(), matmul / 1e9, System.getenv().getOrDefault("TF_ENABLE_ONEDNN_OPTS", "unset"), check, MemoryProbe.peakMb(), (System.nanoTime() - start) / 1e9);
       String table = header + report.table();
       Files.writeString(s.out().resolve("bench.md"), table + "\n![bench](bench.png)\n");
       log.println();
@@ -111,6 +115,22 @@ public final class Benchmark {
     } finally {
       engines.values().forEach(BertEngine::close);
     }
+  }
+
+  /** Op time by type for each variant's largest batch of the first chunk, as a Markdown table. */
+  private void writeProfile(BenchRunner runner, int[][] tokens) throws IOException {
+    int[][] chunk = java.util.Arrays.copyOf(tokens, Math.min(tokens.length, s.chunkSize()));
+    StringBuilder md = new StringBuilder("# TensorFlow op time by type (µs), largest batch of the first chunk\n\n");
+    for (Variant v : s.variants()) {
+      Map<String, Long> ops = runner.profile(v, chunk);
+      long total = ops.values().stream().mapToLong(Long::longValue).sum();
+      md.append(String.format(Locale.ROOT, "## %s — %.0f ms of op time%n%n| op | µs | share |%n|---|---|---|%n", v.name(), total / 1e3));
+      ops.entrySet().stream().limit(12).forEach(e -> md.append(String.format(Locale.ROOT, "| %s | %d | %.1f%% |%n",
+          e.getKey(), e.getValue(), 100.0 * e.getValue() / Math.max(1, total))));
+      md.append('\n');
+    }
+    Files.writeString(s.out().resolve("profile.md"), md);
+    log.print(md);
   }
 
   /**
@@ -133,10 +153,6 @@ public final class Benchmark {
       t = o.times().get(packed);
     }
     Path onnx = SparkNlpPeer.prepare(dir, s.out());
-    PipelineModel model = SparkNlpPeer.pipeline(spark, onnx, s.peerBatchSize());
-    SparkNlpPeer.run(spark, model, sentences.subList(0, Math.min(16, sentences.size())), s.threads()); // loads the session
-    SparkNlpPeer.Pass theirs = SparkNlpPeer.run(spark, model, sentences, s.threads());
-    VectorCompare cmp = VectorCompare.of(ours, theirs.vectors(), theirs.hidden(), sentences.size());
     Map<String, Object> a = report.add("peer-packbert-minilm-packed-128");
     a.put("model", name);
     a.put("precision", "fp32");
@@ -146,7 +162,20 @@ public final class Benchmark {
     a.put("real_tokens_per_second", t.realTokens / t.seconds());
     a.put("padding_efficiency", (double) t.realTokens / t.slots);
     a.put("peak_rss_mb", t.peakRssMb);
-    Map<String, Object> b = report.add("peer-sparknlp-minilm-batch" + s.peerBatchSize());
+    // the pipeline (word-token average) and Spark NLP's mean-pooling encoder (like for like)
+    peerRow(spark, sentences, report, ours, t, "peer-sparknlp-bertembeddings-average-minilm-batch" + s.peerBatchSize(),
+        SparkNlpPeer.pipeline(spark, onnx, s.peerBatchSize()));
+    peerRow(spark, sentences, report, ours, t, "peer-sparknlp-e5embeddings-minilm-batch" + s.peerBatchSize(),
+        SparkNlpPeer.meanPoolingPipeline(spark, onnx, s.peerBatchSize()));
+  }
+
+  private void peerRow(SparkSession spark, List<String> sentences, BenchReport report, float[] ours, VariantTimes t,
+      String rowName, PipelineModel model) {
+    String name = "all-minilm-l6-v2";
+    SparkNlpPeer.run(spark, model, sentences.subList(0, Math.min(16, sentences.size())), s.threads()); // loads the session
+    SparkNlpPeer.Pass theirs = SparkNlpPeer.run(spark, model, sentences, s.threads());
+    VectorCompare cmp = VectorCompare.of(ours, theirs.vectors(), theirs.hidden(), sentences.size());
+    Map<String, Object> b = report.add(rowName);
     b.put("model", name);
     b.put("precision", "fp32");
     b.put("sentences", (long) sentences.size());
@@ -157,8 +186,9 @@ public final class Benchmark {
     b.put("peer_min_cosine_vs_packbert", cmp.minCosine());
     b.put("peer_like_for_like", cmp.minCosine() >= 0.999);
     b.put("packbert_speedup_vs_peer", (t.sentences / t.seconds()) / (sentences.size() / theirs.seconds()));
-    log.printf(Locale.ROOT, "bench: peer: PackBERT %.1f sent/s, Spark NLP %.1f sent/s (x%.2f); cosine mean %.5f min %.5f%s%n",
-        t.sentences / t.seconds(), sentences.size() / theirs.seconds(), (t.sentences / t.seconds()) / (sentences.size() / theirs.seconds()),
+    log.printf(Locale.ROOT, "bench: %s: PackBERT %.1f sent/s, Spark NLP %.1f sent/s (x%.2f); cosine mean %.5f min %.5f%s%n",
+        rowName, t.sentences / t.seconds(), sentences.size() / theirs.seconds(),
+        (t.sentences / t.seconds()) / (sentences.size() / theirs.seconds()),
         cmp.meanCosine(), cmp.minCosine(), cmp.minCosine() >= 0.999 ? "" : " (< 0.999: not like for like)");
   }
 }

@@ -15,8 +15,8 @@ import org.tensorflow.types.TFloat32;
  * The denominator of MFU: what TensorFlow's fp32 MatMul achieves on this machine with the engine's
  * thread settings. Sampled between the benchmark's chunks, like the variants themselves, so that other
  * load on a shared machine lowers both sides of the ratio alike; the rate is total FLOPs / total time
- * over all samples (a mean, as the variants' rates are). Shape m×k · k×n, by default 1024×768 · 768×3072
- * (BERT-base's FFN up-projection on 1024 tokens). Inputs are fed placeholders, so Grappler cannot fold
+ * over all samples (a mean, as the variants' rates are). Shape m×k · k×n; the benchmark uses 4096×768 · 768×3072
+ * (BERT-base's FFN up-projection on one 4,096-token batch, the shape the variants' big matmuls have). Inputs are fed placeholders, so Grappler cannot fold
  * the product into a constant.
  */
 public final class MatmulRate implements AutoCloseable {

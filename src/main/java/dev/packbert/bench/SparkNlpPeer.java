@@ -3,6 +3,7 @@ package dev.packbert.bench;
 import com.johnsnowlabs.nlp.DocumentAssembler;
 import com.johnsnowlabs.nlp.annotators.Tokenizer;
 import com.johnsnowlabs.nlp.embeddings.BertEmbeddings;
+import com.johnsnowlabs.nlp.embeddings.E5Embeddings;
 import com.johnsnowlabs.nlp.embeddings.SentenceEmbeddings;
 import dev.packbert.model.ModelVocabulary;
 import java.io.IOException;
@@ -27,6 +28,11 @@ import org.apache.spark.sql.types.StructType;
  * {@code BertEmbeddings.loadSavedModel}. Settings: caseSensitive=false (MiniLM is uncased),
  * maxSentenceLength=128 (same clip as every PackBERT variant), batchSize as given (Spark NLP's default
  * is 8). Each sentence is one input row, so Spark NLP sees the same sentence units as PackBERT.
+ *
+ * <p>That pipeline averages Spark NLP's word-token vectors, not every WordPiece with [CLS]/[SEP] as
+ * sentence-transformers does, so its vectors differ from MiniLM's own. For a like-for-like check the
+ * bench also runs Spark NLP's {@code E5Embeddings} (a BERT encoder with attention-mask mean pooling over
+ * all pieces) on the same ONNX folder: {@link #meanPoolingPipeline}.
  */
 public final class SparkNlpPeer {
   private SparkNlpPeer() {}
@@ -67,6 +73,21 @@ public final class SparkNlpPeer {
     avg.setPoolingStrategy("AVERAGE");
     Dataset<Row> empty = spark.createDataFrame(new ArrayList<>(), schema());
     return new Pipeline().setStages(new PipelineStage[] {doc, tok, bert, avg}).fit(empty);
+  }
+
+  /** DocumentAssembler → E5Embeddings on the same ONNX folder: WordPiece mean pooling, as sentence-transformers. */
+  public static PipelineModel meanPoolingPipeline(SparkSession spark, Path onnxDir, int batchSize) {
+    DocumentAssembler doc = new DocumentAssembler();
+    doc.setInputCol("text");
+    doc.setOutputCol("document");
+    E5Embeddings e5 = E5Embeddings.loadSavedModel(onnxDir.toString(), spark, false);
+    e5.setInputCols(new String[] {"document"});
+    e5.setOutputCol("sentence_embeddings");
+    e5.setCaseSensitive(false);
+    e5.setMaxSentenceLength(128);
+    e5.setBatchSize(batchSize);
+    Dataset<Row> empty = spark.createDataFrame(new ArrayList<>(), schema());
+    return new Pipeline().setStages(new PipelineStage[] {doc, e5}).fit(empty);
   }
 
   public static Pass run(SparkSession spark, PipelineModel model, List<String> sentences, int partitions) {

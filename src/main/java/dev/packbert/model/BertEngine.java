@@ -115,6 +115,36 @@ public final class BertEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs the batch once with TensorFlow's full trace and returns the summed op time (µs) per op type,
+   * largest first: where the time goes inside the graph (the benchmark's --profile).
+   */
+  public Map<String, Long> profile(PackedBatch batch, Set<Pooling> poolings) {
+    org.tensorflow.proto.RunOptions trace = org.tensorflow.proto.RunOptions.newBuilder()
+        .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE).build();
+    try (Feeds f = new Feeds(batch)) {
+      Session.Runner r = f.feed(session.runner()).setOptions(trace);
+      poolings.forEach(p -> r.fetch(p.fetchName()));
+      try (Result out = r.runAndFetchMetadata()) {
+        Map<String, Long> byType = new java.util.HashMap<>();
+        out.getMetadata().ifPresent(md -> md.getStepStats().getDevStatsList().forEach(dev ->
+            dev.getNodeStatsList().forEach(n -> byType.merge(opType(n.getTimelineLabel(), n.getNodeName()),
+                n.getOpEndRelMicros() - n.getOpStartRelMicros(), Long::sum))));
+        java.util.LinkedHashMap<String, Long> sorted = new java.util.LinkedHashMap<>();
+        byType.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+            .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+      }
+    }
+  }
+
+  /** "name = Op(inputs)" is the trace's label format; fall back to the node name. */
+  private static String opType(String label, String node) {
+    int eq = label.indexOf(" = ");
+    int paren = label.indexOf('(', Math.max(0, eq));
+    return eq >= 0 && paren > eq ? label.substring(eq + 3, paren) : node;
+  }
+
   /** The full [rows, length, hidden] token vectors, for callers that want token embeddings. */
   public float[] tokenVectors(PackedBatch batch) {
     try (Feeds f = new Feeds(batch); Result out = f.feed(session.runner()).fetch(BertGraph.OUT_SEQUENCE).run()) {

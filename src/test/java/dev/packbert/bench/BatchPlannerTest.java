@@ -26,7 +26,7 @@ class BatchPlannerTest {
   @Test
   void everyVariantPlacesEverySentenceOnceWithItsOwnTokensAndPositions() {
     int[][] t = sentences(150, 7);
-    for (Variant v : Variant.defaults()) {
+    for (Variant v : Variant.all()) {
       int[] seen = new int[t.length];
       long real = 0;
       for (PlannedBatch pb : BatchPlanner.plan(v, t, 100)) {

@@ -21,7 +21,7 @@ class BenchmarkSmokeTest {
   @Test
   void writesTheContractFieldsAndPackedVariantsEqualSingleRuns(@TempDir Path out) throws Exception {
     List<Variant> variants = Variant.select("fixed-128,packed-spfhp-128,packed-udf-mask-128");
-    Benchmark.Settings s = new Benchmark.Settings("all-minilm-l6-v2", 40, variants, 20, 40, 2, false, 8, out);
+    Benchmark.Settings s = new Benchmark.Settings("all-minilm-l6-v2", 40, variants, 20, 40, 2, false, 8, true, out);
     new Benchmark(s, new PrintStream(new ByteArrayOutputStream())).run();
 
     JsonNode rows = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
@@ -51,5 +51,8 @@ class BenchmarkSmokeTest {
     assertTrue(Files.readString(out.resolve("bench.csv")).startsWith("variant,model,"));
     assertTrue(Files.size(out.resolve("bench.png")) > 1000);
     assertTrue(Files.readString(out.resolve("bench.md")).contains("| packed-udf-mask-128 |"));
+    // the op profile names the ops that carry BERT's work
+    String profile = Files.readString(out.resolve("profile.md"));
+    assertTrue(profile.contains("## packed-spfhp-128") && profile.contains("| MatMul |"), profile);
   }
 }

@@ -1,0 +1,27 @@
+package dev.packbert.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** What the CPU offers, from /proc/cpuinfo (Linux); unknown counts as absent. */
+public final class CpuFeatures {
+  private CpuFeatures() {}
+
+  /** AVX512-BF16 or AMX-BF16: what oneDNN needs before its bf16 rewrite changes anything. */
+  public static boolean hasBf16() {
+    String flags = flags();
+    return flags.contains(" avx512_bf16 ") || flags.contains(" amx_bf16 ");
+  }
+
+  /** The first "flags" line of /proc/cpuinfo, padded with spaces so that whole flags can be matched. */
+  static String flags() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags"))
+          .findFirst().map(l -> " " + l.substring(l.indexOf(':') + 1).trim().toLowerCase(Locale.ROOT) + " ").orElse(" ");
+    } catch (IOException | RuntimeException e) {
+      return " ";
+    }
+  }
+}

@@ -37,7 +37,7 @@ final class RemoteModelCopy {
       try {
         Files.createDirectories(dir.getParent());
         tmp = Files.createTempDirectory(dir.getParent(), "copying-");
-        FileSystem fs = FileSystem.get(uri, new Configuration());
+        FileSystem fs = FileSystem.get(uri, hadoopConf());
         org.apache.hadoop.fs.Path src = new org.apache.hadoop.fs.Path(uri);
         if (!fs.getFileStatus(src).isDirectory()) {
           throw new ModelFormatException("model '" + location + "' is not a directory");
@@ -56,5 +56,20 @@ final class RemoteModelCopy {
         ModelRegistry.deleteQuietly(tmp);
       }
     }
+  }
+
+  /**
+   * Hadoop settings for the copy: on a Spark JVM (driver or executor) the application's {@code spark.hadoop.*}
+   * settings too, so an s3a endpoint or credentials given with --conf reach the executors' copy as well.
+   */
+  static Configuration hadoopConf() {
+    Configuration c = new Configuration();
+    org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+    if (env != null) {
+      for (scala.Tuple2<String, String> kv : env.conf().getAllWithPrefix("spark.hadoop.")) {
+        c.set(kv._1(), kv._2());
+      }
+    }
+    return c;
   }
 }

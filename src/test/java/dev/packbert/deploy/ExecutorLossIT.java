@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.packbert.job.PackBertCli;
+import dev.packbert.s3.LocalS3Server;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,51 +27,117 @@ import org.junit.jupiter.api.Test;
  * Issue 8 item 1, executor loss: on the two-worker standalone cluster the 300-document sample is embedded
  * with {@code --partitions 8}; once an executor JVM is up and the driver reports a non-zero number of
  * embedded sentences, one executor ({@code CoarseGrainedExecutorBackend}, a child of one of OUR workers) is
- * killed with SIGKILL. The job must still exit 0 and write exactly the rows of a clean local[2] run.
+ * killed with SIGKILL. The job must still exit 0 and write exactly the rows of a clean local[2] run; once with
+ * local output, once from and to the local S3 server through the S3A magic committer.
  */
 class ExecutorLossIT {
   static final Path ROOT = ClusterSupport.ROOT;
   static final Path RUN = ROOT.resolve("target/it-executor-loss");
+  static final Path INPUT = ROOT.resolve("src/main/resources/sample/europarl-en-300.jsonl");
   static final Pattern PROGRESS = Pattern.compile("([\\d,]+) sentences embedded");
+
+  /** The clean local[2] run both tests compare with, made once. */
+  private static Map<String, JsonNode> reference;
+  private static double referenceSeconds;
 
   @Test
   void jobSurvivesAKilledExecutorWithExactlyTheSameRows() throws Exception {
     assumeFalse(Boolean.getBoolean("packbert.cluster.skip"), "-Dpackbert.cluster.skip=true: no cluster jar built");
-    ClusterSupport.clusterJar();
-    ClusterSupport.deleteRecursively(RUN);
-    Files.createDirectories(RUN.resolve("events"));
+    Path run = RUN.resolve("local-output");
+    KillRun k = submitAndKillOneExecutor(run, List.of(), job(INPUT.toString(), run.resolve("cluster-out").toString()));
+
+    Map<String, JsonNode> cluster = ClusterSupport.sentences(run.resolve("cluster-out/sentences")); // fails on duplicates
+    long lines = countLines(run.resolve("cluster-out/sentences"));
+    JsonNode summary = ClusterSupport.JSON.readTree(run.resolve("cluster-out/_packbert_summary.json").toFile());
+    assertSameRows(k, cluster, lines, summary);
+  }
+
+  /**
+   * The same kill, with input and output on the local S3 server (S3Proxy in this JVM, reached by the cluster's
+   * executors over 127.0.0.1) and the output committed by the S3A magic committer. s3a is not in the cluster jar
+   * (a cluster brings its own), so hadoop-aws, its AWS SDK bundle and spark-hadoop-cloud go along as --jars, as
+   * a user's --packages would. A task attempt that dies with its executor leaves only uncommitted multipart
+   * uploads; the job commit must publish exactly one file per partition.
+   */
+  @Test
+  void killedExecutorLosesAndDuplicatesNothingThroughTheMagicCommitter() throws Exception {
+    assumeFalse(Boolean.getBoolean("packbert.cluster.skip"), "-Dpackbert.cluster.skip=true: no cluster jar built");
+    Path run = RUN.resolve("s3a-output");
+    try (LocalS3Server s3 = LocalS3Server.start()) {
+      s3.put("in/europarl-en-300.jsonl", Files.readAllBytes(INPUT));
+      List<String> submit = new ArrayList<>(List.of("--jars", String.join(",", s3aJars())));
+      s3.confArgs(LocalS3Server.magicCommitterSparkConf()).forEach(submit::add);
+      KillRun k = submitAndKillOneExecutor(run, submit, job(s3.uri("in/europarl-en-300.jsonl"), s3.uri("out")));
+
+      List<String> keys = s3.keys("out/");
+      System.out.println("s3a output keys: " + keys.size() + ", e.g. " + keys.subList(0, Math.min(12, keys.size())));
+      assertTrue(keys.stream().noneMatch(key -> key.contains("__magic")), "magic paths cleaned up: " + keys);
+      JsonNode success = ClusterSupport.JSON.readTree(s3.get("out/sentences/_SUCCESS"));
+      assertEquals("magic", success.path("committer").asText(), "committed by the magic committer: " + success);
+      Path local = run.resolve("cluster-out/sentences");
+      Files.createDirectories(local);
+      List<String> parts = keys.stream().filter(key -> key.startsWith("out/sentences/") && key.endsWith(".json")).toList();
+      for (String key : parts) {
+        Files.write(local.resolve(key.substring(key.lastIndexOf('/') + 1)), s3.get(key));
+      }
+      assertEquals(parts.size(), success.path("filenames").size(), "the manifest lists every published part: " + success);
+      Map<String, JsonNode> cluster = ClusterSupport.sentences(local); // fails on duplicates
+      long lines = countLines(local);
+      JsonNode summary = ClusterSupport.JSON.readTree(s3.get("out/_packbert_summary.json"));
+      assertSameRows(k, cluster, lines, summary);
+    }
+  }
+
+  static List<String> job(String input, String output) throws Exception {
+    Files.createDirectories(RUN);
     Path conf = RUN.resolve("progress.conf");
     Files.writeString(conf, "packbert { progress-seconds = 2 }\n");
-    Path input = ROOT.resolve("src/main/resources/sample/europarl-en-300.jsonl");
-    List<String> job = List.of("embed", "--input", input.toString(), "--model", "all-minilm-l6-v2",
-        "--output-format", "json", "--pooling", "mean", "--partitions", "8", "--config", conf.toString());
+    return List.of("embed", "--input", input, "--model", "all-minilm-l6-v2", "--output-format", "json",
+        "--pooling", "mean", "--partitions", "8", "--config", conf.toString(), "--output", output);
+  }
 
-    Map<String, String> env = Map.of("PACKBERT_CLUSTER_DIR", RUN.resolve("cluster").toString());
-    long killedPid;
-    double tExecutor;
-    double tProgress;
-    double tKill;
-    double tEnd;
-    long progressAtKill;
-    String master = ClusterSupport.startCluster(RUN, env);
+  /** hadoop-aws, the AWS SDK bundle it was built with and spark-hadoop-cloud (the commit protocol), from this classpath. */
+  static List<String> s3aJars() {
+    List<String> jars = new ArrayList<>();
+    for (String name : List.of("hadoop-aws-", "aws-java-sdk-bundle-", "spark-hadoop-cloud_")) {
+      jars.add(Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+          .filter(j -> Path.of(j).getFileName().toString().startsWith(name) && j.endsWith(".jar")).findFirst()
+          .orElseThrow(() -> new AssertionError("no " + name + "*.jar on the test classpath")));
+    }
+    return jars;
+  }
+
+  /** When things happened in a kill run, in seconds after the submit. */
+  record KillRun(Path dir, long killedPid, int executorsAtKill, long progressAtKill, double tExecutor, double tProgress,
+      double tKill, double tEnd) {}
+
+  /**
+   * Starts the two-worker cluster in {@code dir}, submits {@code job} with {@code submitOptions}, SIGKILLs one
+   * executor once the driver reports embedded sentences, and asserts the job still exits 0.
+   */
+  static KillRun submitAndKillOneExecutor(Path dir, List<String> submitOptions, List<String> job) throws Exception {
+    ClusterSupport.clusterJar();
+    ClusterSupport.deleteRecursively(dir);
+    Files.createDirectories(dir.resolve("events"));
+    Map<String, String> env = Map.of("PACKBERT_CLUSTER_DIR", dir.resolve("cluster").toString());
+    String master = ClusterSupport.startCluster(dir, env);
     try {
       List<Long> workers = new ArrayList<>();
       for (int i = 1; i <= 2; i++) {
-        workers.add(Long.parseLong(Files.readString(RUN.resolve("cluster/worker-" + i + ".pid")).trim()));
+        workers.add(Long.parseLong(Files.readString(dir.resolve("cluster/worker-" + i + ".pid")).trim()));
       }
       List<String> submit = new ArrayList<>(List.of(ROOT.resolve("deploy/spark-submit.sh").toString(),
           "--master", master, "--total-executor-cores", "2",
           "--conf", "spark.task.maxFailures=8",
           "--conf", "spark.stage.maxConsecutiveAttempts=8",
           "--conf", "spark.eventLog.enabled=true",
-          "--conf", "spark.eventLog.dir=" + RUN.resolve("events").toUri()));
+          "--conf", "spark.eventLog.dir=" + dir.resolve("events").toUri()));
+      submit.addAll(submitOptions);
       submit.addAll(job);
-      submit.addAll(List.of("--output", RUN.resolve("cluster-out").toString()));
-      Path out = RUN.resolve("driver.out");
-      Path err = RUN.resolve("driver.err");
+      Path err = dir.resolve("driver.err");
       ProcessBuilder pb = new ProcessBuilder(submit).directory(ROOT.toFile());
       pb.environment().putAll(env);
-      pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+      pb.redirectOutput(dir.resolve("driver.out").toFile()).redirectError(err.toFile());
       long t0 = System.nanoTime();
       Process driver = pb.start();
       try {
@@ -85,36 +152,35 @@ class ExecutorLossIT {
         }
         assertTrue(executor.isPresent(), "no executor JVM under workers " + workers + "; driver stderr:\n"
             + ClusterSupport.tail(Files.readString(err), 3000));
-        tExecutor = secondsSince(t0);
-        // 2. work has begun: the driver's progress line counts finished sentences (accumulators of ended tasks)
-        progressAtKill = 0;
-        while (progressAtKill == 0 && System.nanoTime() < deadline && driver.isAlive()) {
-          progressAtKill = lastProgress(Files.readString(err));
-          if (progressAtKill == 0) {
+        double tExecutor = secondsSince(t0);
+        // 2. work has begun: the driver's progress line counts embedded sentences
+        long progress = 0;
+        while (progress == 0 && System.nanoTime() < deadline && driver.isAlive()) {
+          progress = lastProgress(Files.readString(err));
+          if (progress == 0) {
             Thread.sleep(250);
           }
         }
-        assertTrue(progressAtKill > 0, "no progress line with a non-zero count; driver stderr:\n"
+        assertTrue(progress > 0, "no progress line with a non-zero count; driver stderr:\n"
             + ClusterSupport.tail(Files.readString(err), 3000));
         assertTrue(driver.isAlive(), "the job ended before an executor could be killed");
-        tProgress = secondsSince(t0);
+        double tProgress = secondsSince(t0);
         // 3. SIGKILL one executor (re-read: the first one may have been replaced meanwhile)
         List<ProcessHandle> now = executors(workers);
         assertFalse(now.isEmpty(), "executors vanished before the kill");
-        ProcessHandle victim = now.get(0);
-        killedPid = victim.pid();
-        Process kill = new ProcessBuilder("kill", "-9", Long.toString(killedPid)).inheritIO().start();
-        assertEquals(0, kill.waitFor(), "kill -9 " + killedPid);
-        tKill = secondsSince(t0);
+        long killed = now.get(0).pid();
+        Process kill = new ProcessBuilder("kill", "-9", Long.toString(killed)).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -9 " + killed);
+        double tKill = secondsSince(t0);
         System.out.printf("killed executor pid %d (of %d executors) at %.1f s, %d sentences embedded by then%n",
-            killedPid, now.size(), tKill, progressAtKill);
+            killed, now.size(), tKill, progress);
         assertTrue(driver.isAlive(), "the job was still running when the executor was killed");
 
         assertTrue(driver.waitFor(300, TimeUnit.SECONDS), "cluster job timed out");
-        tEnd = secondsSince(t0);
-        String stderr = Files.readString(err);
-        System.out.println("driver stderr (tail):\n" + ClusterSupport.tail(stderr, 4000));
+        double tEnd = secondsSince(t0);
+        System.out.println("driver stderr (tail):\n" + ClusterSupport.tail(Files.readString(err), 4000));
         assertEquals(0, driver.exitValue(), "cluster job exit code after losing an executor");
+        return new KillRun(dir, killed, now.size(), progress, tExecutor, tProgress, tKill, tEnd);
       } finally {
         if (driver.isAlive()) {
           driver.descendants().forEach(ProcessHandle::destroy);
@@ -122,19 +188,29 @@ class ExecutorLossIT {
         }
       }
     } finally {
-      ClusterSupport.stopCluster(RUN, env);
+      ClusterSupport.stopCluster(dir, env);
     }
+  }
 
-    List<String> local = new ArrayList<>(job);
-    local.addAll(List.of("--output", RUN.resolve("local-out").toString(), "--master", "local[2]"));
-    long t1 = System.nanoTime();
-    assertEquals(0, PackBertCli.execute(local.toArray(String[]::new)), "local[2] run");
-    double tLocal = secondsSince(t1);
+  /** The clean run: the same job on local[2] with local input and output, once per test class. */
+  static synchronized Map<String, JsonNode> reference() throws Exception {
+    if (reference == null) {
+      Path out = RUN.resolve("local-reference");
+      ClusterSupport.deleteRecursively(out);
+      List<String> local = new ArrayList<>(job(INPUT.toString(), out.toString()));
+      local.addAll(List.of("--master", "local[2]"));
+      long t1 = System.nanoTime();
+      assertEquals(0, PackBertCli.execute(local.toArray(String[]::new)), "local[2] run");
+      referenceSeconds = secondsSince(t1);
+      reference = ClusterSupport.sentences(out.resolve("sentences"));
+      assertFalse(reference.isEmpty());
+    }
+    return reference;
+  }
 
-    Map<String, JsonNode> cluster = ClusterSupport.sentences(RUN.resolve("cluster-out/sentences")); // fails on duplicates
-    Map<String, JsonNode> reference = ClusterSupport.sentences(RUN.resolve("local-out/sentences"));
-    long lines = countLines(RUN.resolve("cluster-out/sentences"));
-    assertFalse(reference.isEmpty());
+  /** Exactly one row per sentence of the clean run, equal text, offsets and vectors; the event log shows the loss. */
+  static void assertSameRows(KillRun k, Map<String, JsonNode> cluster, long lines, JsonNode summary) throws Exception {
+    Map<String, JsonNode> reference = reference();
     assertEquals(reference.size(), lines, "row count = local[2] sentence count (no duplicates, none missing)");
     assertEquals(reference.keySet(), cluster.keySet(), "same (doc_id, sentence_index) keys");
     double worst = 0;
@@ -149,16 +225,14 @@ class ExecutorLossIT {
         worst = Math.max(worst, Math.abs(a.get("mean").get(i).asDouble() - b.get("mean").get(i).asDouble()));
       }
     }
-    JsonNode summary = ClusterSupport.JSON.readTree(RUN.resolve("cluster-out/_packbert_summary.json").toFile());
-    long docsIn = Files.readAllLines(ROOT.resolve("src/main/resources/sample/europarl-en-300.jsonl")).stream()
-        .filter(l -> !l.isBlank()).count();
+    long docsIn = Files.readAllLines(INPUT).stream().filter(l -> !l.isBlank()).count();
 
     // The event log: which executors came and went, where tasks ran, how many failed.
     Set<String> added = new HashSet<>();
     Set<String> removed = new HashSet<>();
     Set<String> ranTasks = new HashSet<>();
     int failedTasks = 0;
-    try (Stream<Path> logs = Files.list(RUN.resolve("events"))) {
+    try (Stream<Path> logs = Files.list(k.dir().resolve("events"))) {
       for (Path log : logs.toList()) {
         for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
           JsonNode ev = ClusterSupport.JSON.readTree(line);
@@ -178,12 +252,12 @@ class ExecutorLossIT {
         }
       }
     }
-    System.out.printf("executor loss: %d documents in, %d sentences (local[2]) vs %d rows out (cluster), summary"
-            + " sentences %d; killed pid %d; max |cluster - local| = %.3g%n", docsIn, reference.size(), lines,
-        summary.get("sentences").asLong(), killedPid, worst);
+    System.out.printf("executor loss (%s): %d documents in, %d sentences (local[2]) vs %d rows out (cluster), summary"
+            + " sentences %d; killed pid %d; max |cluster - local| = %.3g%n", k.dir().getFileName(), docsIn,
+        reference.size(), lines, summary.get("sentences").asLong(), k.killedPid(), worst);
     System.out.printf("timings: executor up %.1f s, progress %d > 0 at %.1f s, kill at %.1f s, cluster job done"
-        + " %.1f s (%.1f s after the kill); local[2] run %.1f s%n", tExecutor, progressAtKill, tProgress, tKill, tEnd,
-        tEnd - tKill, tLocal);
+        + " %.1f s (%.1f s after the kill); local[2] run %.1f s%n", k.tExecutor(), k.progressAtKill(), k.tProgress(),
+        k.tKill(), k.tEnd(), k.tEnd() - k.tKill(), referenceSeconds);
     System.out.println("executors added " + added + ", removed " + removed + ", succeeded tasks ran on " + ranTasks
         + ", failed task attempts " + failedTasks);
     assertEquals(reference.size(), summary.get("sentences").asLong(), "summary sentences");

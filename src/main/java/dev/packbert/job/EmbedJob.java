@@ -51,7 +51,7 @@ public final class EmbedJob {
   public JobSummary run() {
     long t0 = System.nanoTime();
     // Everything that can be checked without Spark is checked first, so a typo costs seconds.
-    Path modelDir = ModelRegistry.resolve(s.model());
+    Path modelDir = ModelRegistry.resolve(s.model(), s.sparkConf());
     BertConfig config = ModelLoader.config(modelDir);
     if (s.maxSeqLength() > config.maxPositions()) {
       throw new UserError("--max-seq-length " + s.maxSeqLength() + " exceeds the model's " + config.maxPositions()

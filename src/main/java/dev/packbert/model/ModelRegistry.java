@@ -57,9 +57,14 @@ public final class ModelRegistry {
 
   /** A local directory holding the model's files; unpacks a named model on first use. */
   public static Path resolve(String nameOrPath) {
+    return resolve(nameOrPath, Map.of());
+  }
+
+  /** As {@link #resolve(String)}; a remote directory is read with {@code sparkConf}'s spark.hadoop.* settings too. */
+  public static Path resolve(String nameOrPath, Map<String, String> sparkConf) {
     Entry e = NAMED.get(nameOrPath);
     if (e == null) {
-      return RemoteModelCopy.localDirectory(nameOrPath);
+      return RemoteModelCopy.localDirectory(nameOrPath, sparkConf);
     }
     Path dir = cacheDir().resolve("models").resolve(nameOrPath);
     if (Files.isRegularFile(dir.resolve(".complete"))) {

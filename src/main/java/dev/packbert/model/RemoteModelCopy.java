@@ -17,6 +17,11 @@ final class RemoteModelCopy {
   private RemoteModelCopy() {}
 
   static Path localDirectory(String location) {
+    return localDirectory(location, java.util.Map.of());
+  }
+
+  /** @param sparkConf Spark settings not yet in a running SparkEnv (the job's --conf, before Spark starts) */
+  static Path localDirectory(String location, java.util.Map<String, String> sparkConf) {
     URI uri = URI.create(location.replace(" ", "%20"));
     String scheme = uri.getScheme();
     if (scheme == null || scheme.equals("file") || scheme.length() == 1) {
@@ -37,7 +42,7 @@ final class RemoteModelCopy {
       try {
         Files.createDirectories(dir.getParent());
         tmp = Files.createTempDirectory(dir.getParent(), "copying-");
-        FileSystem fs = FileSystem.get(uri, hadoopConf());
+        FileSystem fs = FileSystem.get(uri, hadoopConf(sparkConf));
         org.apache.hadoop.fs.Path src = new org.apache.hadoop.fs.Path(uri);
         if (!fs.getFileStatus(src).isDirectory()) {
           throw new ModelFormatException("model '" + location + "' is not a directory");
@@ -59,17 +64,26 @@ final class RemoteModelCopy {
   }
 
   /**
-   * Hadoop settings for the copy: on a Spark JVM (driver or executor) the application's {@code spark.hadoop.*}
-   * settings too, so an s3a endpoint or credentials given with --conf reach the executors' copy as well.
+   * Hadoop settings for the copy, with the application's {@code spark.hadoop.*} settings applied as Spark
+   * would: from spark-submit's system properties, a running SparkEnv (driver or executor) and {@code sparkConf},
+   * so an s3a endpoint or credentials given with --conf reach the copy on the driver and on executors alike.
    */
-  static Configuration hadoopConf() {
+  static Configuration hadoopConf(java.util.Map<String, String> sparkConf) {
     Configuration c = new Configuration();
+    String prefix = "spark.hadoop.";
+    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(prefix))
+        .forEach(k -> c.set(k.substring(prefix.length()), System.getProperty(k)));
     org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
     if (env != null) {
-      for (scala.Tuple2<String, String> kv : env.conf().getAllWithPrefix("spark.hadoop.")) {
+      for (scala.Tuple2<String, String> kv : env.conf().getAllWithPrefix(prefix)) {
         c.set(kv._1(), kv._2());
       }
     }
+    sparkConf.forEach((k, v) -> {
+      if (k.startsWith(prefix)) {
+        c.set(k.substring(prefix.length()), v);
+      }
+    });
     return c;
   }
 }

@@ -100,4 +100,44 @@ class S3aEmbedJobTest {
       spark.stop();
     }
   }
+
+  /**
+   * {@code --model s3a://...}: the model directory is read through s3a with the endpoint given only as --conf —
+   * on the driver before Spark starts and on the executors — and gives the named model's vectors.
+   */
+  @Test
+  void readsTheModelDirectoryFromS3aWithTheJobsConf() throws Exception {
+    java.nio.file.Path named = dev.packbert.model.ModelRegistry.resolve("all-minilm-l6-v2");
+    for (String f : List.of("model.onnx", "tokenizer.json")) {
+      s3.put("models/minilm/" + f, java.nio.file.Files.readAllBytes(named.resolve(f)));
+    }
+    s3.put("in2/docs.txt", (String.join("\n", DOCS) + "\n").getBytes(StandardCharsets.UTF_8));
+    java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("packbert-s3a-model");
+    java.util.Map<String, float[]> byModel = new java.util.HashMap<>();
+    for (String model : List.of(s3.uri("models/minilm"), "all-minilm-l6-v2")) {
+      java.nio.file.Path out = tmp.resolve(model.startsWith("s3a") ? "remote" : "named");
+      List<String> args = new ArrayList<>(List.of("embed", "--input", s3.uri("in2/docs.txt"), "--output",
+          out.toString(), "--output-format", "json", "--model", model, "--master", "local[2]",
+          "--conf", "spark.ui.enabled=false", "--split", "none"));
+      args.addAll(s3.confArgs());
+      assertEquals(0, PackBertCli.execute(args.toArray(new String[0])), model);
+      try (var parts = java.nio.file.Files.list(out.resolve("sentences"))) {
+        for (java.nio.file.Path part : parts.filter(f -> f.toString().endsWith(".json")).toList()) {
+          for (String line : java.nio.file.Files.readAllLines(part)) {
+            JsonNode n = new ObjectMapper().readTree(line);
+            float[] v = new float[n.get("mean").size()];
+            for (int k = 0; k < v.length; k++) {
+              v[k] = (float) n.get("mean").get(k).asDouble();
+            }
+            byModel.put(model.startsWith("s3a") + "/" + n.get("doc_id").asText(), v);
+          }
+        }
+      }
+    }
+    assertEquals(2 * DOCS.size(), byModel.size(), byModel.keySet().toString());
+    for (int d = 0; d < DOCS.size(); d++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(byModel.get("false/" + d), byModel.get("true/" + d), 1e-6f,
+          "document " + d + ": the model from s3a gives the named model's vector");
+    }
+  }
 }

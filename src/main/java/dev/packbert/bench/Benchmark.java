@@ -185,10 +185,12 @@ public final class Benchmark {
     b.put("peer_mean_cosine_vs_packbert", cmp.meanCosine());
     b.put("peer_min_cosine_vs_packbert", cmp.minCosine());
     b.put("peer_like_for_like", cmp.minCosine() >= 0.999);
+    b.put("peer_min_cosine_sentence", cmp.minCosineRow() < 0 ? null : sentences.get(cmp.minCosineRow()));
     b.put("packbert_speedup_vs_peer", (t.sentences / t.seconds()) / (sentences.size() / theirs.seconds()));
     log.printf(Locale.ROOT, "bench: %s: PackBERT %.1f sent/s, Spark NLP %.1f sent/s (x%.2f); cosine mean %.5f min %.5f%s%n",
         rowName, t.sentences / t.seconds(), sentences.size() / theirs.seconds(),
         (t.sentences / t.seconds()) / (sentences.size() / theirs.seconds()),
-        cmp.meanCosine(), cmp.minCosine(), cmp.minCosine() >= 0.999 ? "" : " (< 0.999: not like for like)");
+        cmp.meanCosine(), cmp.minCosine(), cmp.minCosine() >= 0.999 ? ""
+            : " (< 0.999: not like for like; lowest on \"" + sentences.get(cmp.minCosineRow()) + "\")");
   }
 }

@@ -3,7 +3,7 @@ package dev.packbert.bench;
 import java.util.function.IntPredicate;
 
 /** Differences between two row-major [n, hidden] vector tables over their first {@code count} rows. */
-public record VectorCompare(double maxAbsDiff, double meanCosine, double minCosine, int compared) {
+public record VectorCompare(double maxAbsDiff, double meanCosine, double minCosine, int compared, int minCosineRow) {
 
   public static VectorCompare of(float[] a, float[] b, int hidden, int count) {
     return of(a, b, hidden, count, s -> true);
@@ -15,6 +15,7 @@ public record VectorCompare(double maxAbsDiff, double meanCosine, double minCosi
     double sumCos = 0;
     double minCos = 1;
     int compared = 0;
+    int minRow = -1;
     for (int s = 0; s < count; s++) {
       if (!rows.test(s)) {
         continue;
@@ -31,9 +32,12 @@ public record VectorCompare(double maxAbsDiff, double meanCosine, double minCosi
       }
       double cos = dot / Math.sqrt(na * nb);
       sumCos += cos;
-      minCos = Math.min(minCos, cos);
+      if (minRow < 0 || cos < minCos) {
+        minCos = cos;
+        minRow = s;
+      }
     }
     return new VectorCompare(maxAbs, compared == 0 ? Double.NaN : sumCos / compared,
-        compared == 0 ? Double.NaN : minCos, compared);
+        compared == 0 ? Double.NaN : minCos, compared, minRow);
   }
 }

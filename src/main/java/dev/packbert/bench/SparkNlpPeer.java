@@ -75,6 +75,45 @@ public final class SparkNlpPeer {
     return new Pipeline().setStages(new PipelineStage[] {doc, tok, bert, avg}).fit(empty);
   }
 
+  /**
+   * E5Embeddings runs one sentence per batch: in 5.5.3 its batched path changes the vectors of the shorter
+   * sentences of a batch (mean cosine to sentence-transformers 0.86 at batch 8 against 0.998 at batch 1 on the
+   * same europarl sentences), and batch 1 was no slower here (35.9 vs 36.9 sentences/s).
+   */
+  public static final int E5_BATCH_SIZE = 1;
+
+  /**
+   * The text as BERT-uncased's basic tokenizer sees it: lowercase, accents stripped (NFD without combining
+   * marks), a space around every punctuation character (ASCII symbols and Unicode P*). Spark NLP's tokenizers
+   * keep accents and do not split at e.g. U+2019, so the same raw text would reach the peer as other pieces.
+   */
+  public static String bertUncasedText(String s) {
+    String n = java.text.Normalizer.normalize(s.toLowerCase(java.util.Locale.ROOT), java.text.Normalizer.Form.NFD);
+    StringBuilder out = new StringBuilder(n.length() + 16);
+    n.codePoints().forEach(cp -> {
+      if (Character.getType(cp) == Character.NON_SPACING_MARK) {
+        return;
+      }
+      if (isPunctuation(cp)) {
+        out.append(' ').appendCodePoint(cp).append(' ');
+      } else {
+        out.appendCodePoint(cp);
+      }
+    });
+    return out.toString().replaceAll("\\s+", " ").trim();
+  }
+
+  private static boolean isPunctuation(int cp) {
+    if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126)) {
+      return true;
+    }
+    int t = Character.getType(cp);
+    return t == Character.CONNECTOR_PUNCTUATION || t == Character.DASH_PUNCTUATION
+        || t == Character.START_PUNCTUATION || t == Character.END_PUNCTUATION
+        || t == Character.INITIAL_QUOTE_PUNCTUATION || t == Character.FINAL_QUOTE_PUNCTUATION
+        || t == Character.OTHER_PUNCTUATION;
+  }
+
   /** DocumentAssembler → E5Embeddings on the same ONNX folder: WordPiece mean pooling, as sentence-transformers. */
   public static PipelineModel meanPoolingPipeline(SparkSession spark, Path onnxDir, int batchSize) {
     DocumentAssembler doc = new DocumentAssembler();

@@ -27,6 +27,18 @@ public final class BertEngine implements AutoCloseable {
   private final boolean hasPooler;
   private final EngineOptions options;
 
+  /**
+   * Engines not yet closed. On SIGTERM the JVM runs its shutdown hooks and halts while another thread may be
+   * inside session.run; the halt then tears native memory down under TF (seen once as a SIGSEGV at exit).
+   * TF Java's Session.close() waits for active runs, so closing every open engine in a hook makes the exit
+   * wait for the batch in flight instead.
+   */
+  private static final java.util.Set<BertEngine> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(BertEngine::close), "packbert-close-tf-sessions"));
+  }
+
   public BertEngine(BertWeights weights, EngineOptions options) {
     this.config = weights.config();
     this.hasPooler = weights.hasPooler();
@@ -46,6 +58,7 @@ public final class BertEngine implements AutoCloseable {
     }
     this.graph = g;
     this.session = s;
+    OPEN.add(this);
   }
 
   static ConfigProto sessionConfig(EngineOptions o) {
@@ -108,7 +121,7 @@ public final class BertEngine implements AutoCloseable {
       try (Result out = r.run()) {
         Map<Pooling, float[]> vectors = new EnumMap<>(Pooling.class);
         for (int i = 0; i < order.size(); i++) {
-          vectors.put(order.get(i), readFloats((TFloat32) out.get(i)));
+          vectors.put(order.get(i), TensorData.floats((TFloat32) out.get(i)));
         }
         return new SentenceVectors(batch.sentences(), config.hiddenSize(), vectors);
       }
@@ -148,14 +161,8 @@ public final class BertEngine implements AutoCloseable {
   /** The full [rows, length, hidden] token vectors, for callers that want token embeddings. */
   public float[] tokenVectors(PackedBatch batch) {
     try (Feeds f = new Feeds(batch); Result out = f.feed(session.runner()).fetch(BertGraph.OUT_SEQUENCE).run()) {
-      return readFloats((TFloat32) out.get(0));
+      return TensorData.floats((TFloat32) out.get(0));
     }
-  }
-
-  private static float[] readFloats(TFloat32 t) {
-    float[] a = new float[(int) t.size()];
-    t.copyTo(org.tensorflow.ndarray.NdArrays.wrap(t.shape(), DataBuffers.of(a, false, false)));
-    return a;
   }
 
   /** The input tensors of one batch, closed together. */
@@ -214,7 +221,10 @@ public final class BertEngine implements AutoCloseable {
 
   @Override
   public void close() {
-    session.close();
-    graph.close();
+    // idempotent: the shutdown hook may close an engine its owner closes too
+    if (OPEN.remove(this)) {
+      session.close();
+      graph.close();
+    }
   }
 }

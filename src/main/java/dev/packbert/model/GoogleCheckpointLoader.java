@@ -16,7 +16,6 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.NdArrays;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.train.Restore;
 import org.tensorflow.types.TFloat32;
@@ -159,9 +158,7 @@ public final class GoogleCheckpointLoader {
       try (Result out = r.run()) {
         for (int i = 0; i < keys.size(); i++) {
           TFloat32 t = (TFloat32) out.get(i);
-          float[] a = new float[(int) t.size()];
-          t.copyTo(NdArrays.wrap(t.shape(), DataBuffers.of(a, false, false)));
-          values.add(a);
+          values.add(TensorData.floats(t));
           shapes.add(t.shape().asArray());
         }
       }

@@ -56,6 +56,30 @@ final class ClusterSupport {
     return rows;
   }
 
+  /**
+   * Asserts that {@code cluster} has exactly {@code reference}'s sentences with equal text, offsets, token counts
+   * and truncation flags; returns the largest difference of any {@code poolings} vector component.
+   */
+  static double maxDifferenceOfSameRows(Map<String, JsonNode> reference, Map<String, JsonNode> cluster,
+      List<String> poolings) {
+    assertEquals(reference.keySet(), cluster.keySet(), "same (doc_id, sentence_index) keys");
+    double worst = 0;
+    for (Map.Entry<String, JsonNode> e : reference.entrySet()) {
+      JsonNode a = e.getValue();
+      JsonNode b = cluster.get(e.getKey());
+      for (String f : List.of("text", "begin", "end", "num_tokens", "truncated")) {
+        assertEquals(a.get(f), b.get(f), e.getKey() + " " + f);
+      }
+      for (String pooling : poolings) {
+        assertEquals(a.get(pooling).size(), b.get(pooling).size(), e.getKey() + " " + pooling + " size");
+        for (int i = 0; i < a.get(pooling).size(); i++) {
+          worst = Math.max(worst, Math.abs(a.get(pooling).get(i).asDouble() - b.get(pooling).get(i).asDouble()));
+        }
+      }
+    }
+    return worst;
+  }
+
   /** Runs a command (temp output files in {@code tmp}), echoes its output, fails on a non-zero exit; returns stdout. */
   static List<String> run(Path tmp, List<String> cmd, Map<String, String> env, int seconds) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());

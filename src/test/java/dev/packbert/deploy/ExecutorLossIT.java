@@ -212,19 +212,7 @@ class ExecutorLossIT {
   static void assertSameRows(KillRun k, Map<String, JsonNode> cluster, long lines, JsonNode summary) throws Exception {
     Map<String, JsonNode> reference = reference();
     assertEquals(reference.size(), lines, "row count = local[2] sentence count (no duplicates, none missing)");
-    assertEquals(reference.keySet(), cluster.keySet(), "same (doc_id, sentence_index) keys");
-    double worst = 0;
-    for (Map.Entry<String, JsonNode> e : reference.entrySet()) {
-      JsonNode a = e.getValue();
-      JsonNode b = cluster.get(e.getKey());
-      for (String f : List.of("text", "begin", "end", "num_tokens", "truncated")) {
-        assertEquals(a.get(f), b.get(f), e.getKey() + " " + f);
-      }
-      assertEquals(a.get("mean").size(), b.get("mean").size());
-      for (int i = 0; i < a.get("mean").size(); i++) {
-        worst = Math.max(worst, Math.abs(a.get("mean").get(i).asDouble() - b.get("mean").get(i).asDouble()));
-      }
-    }
+    double worst = ClusterSupport.maxDifferenceOfSameRows(reference, cluster, List.of("mean"));
     long docsIn = Files.readAllLines(INPUT).stream().filter(l -> !l.isBlank()).count();
 
     // The event log: which executors came and went, where tasks ran, how many failed.

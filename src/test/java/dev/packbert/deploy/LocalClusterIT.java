@@ -70,22 +70,7 @@ class LocalClusterIT {
     Map<String, JsonNode> cluster = ClusterSupport.sentences(RUN.resolve("cluster-out/sentences"));
     Map<String, JsonNode> reference = ClusterSupport.sentences(RUN.resolve("local-out/sentences"));
     assertFalse(reference.isEmpty());
-    assertEquals(reference.keySet(), cluster.keySet(), "same sentences");
-    double worst = 0;
-    for (Map.Entry<String, JsonNode> e : reference.entrySet()) {
-      JsonNode a = e.getValue();
-      JsonNode b = cluster.get(e.getKey());
-      for (String f : List.of("text", "begin", "end", "num_tokens", "truncated")) {
-        assertEquals(a.get(f), b.get(f), e.getKey() + " " + f);
-      }
-      for (String pooling : List.of("cls", "mean")) {
-        assertEquals(a.get(pooling).size(), b.get(pooling).size());
-        for (int i = 0; i < a.get(pooling).size(); i++) {
-          double d = Math.abs(a.get(pooling).get(i).asDouble() - b.get(pooling).get(i).asDouble());
-          worst = Math.max(worst, d);
-        }
-      }
-    }
+    double worst = ClusterSupport.maxDifferenceOfSameRows(reference, cluster, List.of("cls", "mean"));
     System.out.printf("%d sentences, max |cluster - local| = %.3g%n", reference.size(), worst);
     assertTrue(worst <= 1e-5, "vectors within 1e-5, worst " + worst);
 

@@ -20,7 +20,8 @@ public final class BenchReport {
       "ratio_vs_dynamic_input_order_32", "ratio_vs_dynamic_input_order_8", "ratio_vs_dynamic_sorted_32", "mfu", "max_abs_diff_vs_single",
       "mean_cosine_vs_single", "min_cosine_vs_single", "compared_with_single", "peak_rss_mb", "plan_s", "mask_s",
       "graph_s", "unpack_s", "batches", "peer_mean_cosine_vs_packbert", "peer_min_cosine_vs_packbert",
-      "peer_like_for_like", "peer_min_cosine_sentence", "packbert_speedup_vs_peer");
+      "peer_like_for_like", "peer_min_cosine_sentence", "peer_min_cosine_sentence_best_match",
+      "peer_min_cosine_sentence_best_match_cosine", "packbert_speedup_vs_peer");
 
   private final List<Map<String, Object>> rows = new ArrayList<>();
 

@@ -188,6 +188,25 @@ public final class Benchmark {
     b.put("peer_min_cosine_vs_packbert", cmp.minCosine());
     b.put("peer_like_for_like", cmp.minCosine() >= 0.999);
     b.put("peer_min_cosine_sentence", cmp.minCosineRow() < 0 ? null : sentences.get(cmp.minCosineRow()));
+    if (cmp.minCosineRow() >= 0) {
+      // is the peer's vector for that sentence really another sentence's? (rows mixed up inside the peer)
+      int row = cmp.minCosineRow();
+      int h = theirs.hidden();
+      float[] v = java.util.Arrays.copyOfRange(theirs.vectors(), row * h, row * h + h);
+      int best = -1;
+      double bestCos = -2;
+      for (int j = 0; j < sentences.size(); j++) {
+        double c = VectorCompare.of(v, java.util.Arrays.copyOfRange(ours, j * h, j * h + h), h, 1).meanCosine();
+        if (c > bestCos) {
+          bestCos = c;
+          best = j;
+        }
+      }
+      b.put("peer_min_cosine_sentence_best_match", sentences.get(best));
+      b.put("peer_min_cosine_sentence_best_match_cosine", bestCos);
+      log.printf(Locale.ROOT, "bench: %s: its vector for sentence %d is closest (cosine %.5f) to PackBERT's for sentence %d%n",
+          rowName, row, bestCos, best);
+    }
     b.put("packbert_speedup_vs_peer", (t.sentences / t.seconds()) / (sentences.size() / theirs.seconds()));
     log.printf(Locale.ROOT, "bench: %s: PackBERT %.1f sent/s, Spark NLP %.1f sent/s (x%.2f); cosine mean %.5f min %.5f%s%n",
         rowName, t.sentences / t.seconds(), sentences.size() / theirs.seconds(),

@@ -1,5 +1,6 @@
 package dev.packbert.bench;
 
+import dev.packbert.pack.OverLength;
 import dev.packbert.text.BertTokenizer;
 import dev.packbert.text.EuroparlSample;
 import dev.packbert.text.SentenceSplitter;
@@ -7,7 +8,6 @@ import dev.packbert.text.Vocabulary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -61,18 +61,12 @@ public final class BenchCorpus {
     }
   }
 
-  /** Token ids, clipped to {@link #MAX_TOKENS} keeping the final [SEP] (what Spark NLP and HF truncation do). */
+  /** Token ids, clipped to {@link #MAX_TOKENS} keeping the final [SEP], as the job's truncation does. */
   public static int[][] tokenize(List<String> sentences, Vocabulary vocab, boolean lowerCase) {
     BertTokenizer tok = new BertTokenizer(vocab, lowerCase);
     int[][] out = new int[sentences.size()][];
     for (int i = 0; i < out.length; i++) {
-      int[] ids = tok.encode(sentences.get(i));
-      if (ids.length > MAX_TOKENS) {
-        int[] c = Arrays.copyOf(ids, MAX_TOKENS);
-        c[MAX_TOKENS - 1] = ids[ids.length - 1];
-        ids = c;
-      }
-      out[i] = ids;
+      out[i] = OverLength.truncate(tok.encode(sentences.get(i)), MAX_TOKENS);
     }
     return out;
   }

@@ -27,6 +27,19 @@ public enum OverLength {
         return valueOf(name.trim().toUpperCase(Locale.ROOT));
     }
 
+    /** The first maxLen-1 ids and the last id ([SEP]); ids that fit come back as they are. */
+    public static int[] truncate(int[] ids, int maxLen) {
+        if (ids.length <= maxLen) {
+            return ids;
+        }
+        if (maxLen < 2) {
+            throw new IllegalArgumentException("truncation needs maxSeqLength >= 2");
+        }
+        int[] cut = Arrays.copyOf(ids, maxLen);
+        cut[maxLen - 1] = ids[ids.length - 1];
+        return cut;
+    }
+
     /** Pieces of a sentence; a sentence that fits comes back as one whole piece. */
     public List<SentencePiece> apply(SentencePiece s, int maxLen, int stride) {
         int[] t = s.tokens();
@@ -34,13 +47,8 @@ public enum OverLength {
             return List.of(s);
         }
         if (this == TRUNCATE) {
-            if (maxLen < 2) {
-                throw new IllegalArgumentException("truncation needs maxSeqLength >= 2");
-            }
-            int[] cut = Arrays.copyOf(t, maxLen);
-            cut[maxLen - 1] = t[t.length - 1];
             return List.of(new SentencePiece(s.docId(), s.sentenceIndex(), s.begin(), s.end(), s.text(),
-                    cut, t.length, true, 0, 1));
+                    truncate(t, maxLen), t.length, true, 0, 1));
         }
         int window = maxLen - 2;
         if (window < 1 || stride < 0 || stride >= window) {

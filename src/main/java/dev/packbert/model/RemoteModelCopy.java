@@ -69,17 +69,18 @@ final class RemoteModelCopy {
    * so an s3a endpoint or credentials given with --conf reach the copy on the driver and on executors alike.
    */
   static Configuration hadoopConf(java.util.Map<String, String> sparkConf) {
-    Configuration c = new Configuration();
-    String prefix = "spark.hadoop.";
-    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(prefix))
-        .forEach(k -> c.set(k.substring(prefix.length()), System.getProperty(k)));
+    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+    System.getProperties().stringPropertyNames().forEach(k -> settings.put(k, System.getProperty(k)));
     org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
     if (env != null) {
-      for (scala.Tuple2<String, String> kv : env.conf().getAllWithPrefix(prefix)) {
-        c.set(kv._1(), kv._2());
+      for (scala.Tuple2<String, String> kv : env.conf().getAll()) {
+        settings.put(kv._1(), kv._2());
       }
     }
-    sparkConf.forEach((k, v) -> {
+    settings.putAll(sparkConf);
+    Configuration c = new Configuration();
+    String prefix = "spark.hadoop.";
+    settings.forEach((k, v) -> {
       if (k.startsWith(prefix)) {
         c.set(k.substring(prefix.length()), v);
       }

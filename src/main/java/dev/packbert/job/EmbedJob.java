@@ -57,7 +57,7 @@ public final class EmbedJob {
       throw new UserError("--max-seq-length " + s.maxSeqLength() + " exceeds the model's " + config.maxPositions()
           + " positions");
     }
-    vocab = ModelVocabulary.read(modelDir);
+    ModelVocabulary vocab = ModelVocabulary.read(modelDir);
     if (vocab.tokens().size() != config.vocabSize()) {
       throw new UserError("model " + s.model() + ": vocabulary has " + vocab.tokens().size() + " tokens, weights "
           + config.vocabSize());
@@ -71,7 +71,7 @@ public final class EmbedJob {
     SparkSession spark = session();
     boolean outputExisted = exists(spark, s.output());
     try {
-      return run(spark, t0);
+      return run(spark, t0, vocab);
     } catch (Throwable e) { // Spark rethrows checked exceptions undeclared; precise rethrow keeps them
       // a failed run must not leave a half-written OUTPUT that looks like a result
       if (!outputExisted) {
@@ -131,7 +131,8 @@ public final class EmbedJob {
     return b.getOrCreate();
   }
 
-  private JobSummary run(SparkSession spark, long t0) {
+  /** @param vocab read once on the driver before Spark starts; the tokenizer stage ships it to the executors */
+  private JobSummary run(SparkSession spark, long t0, ModelVocabulary vocab) {
     Dataset<Row> docs;
     try {
       docs = InputReader.read(spark, s);
@@ -259,9 +260,6 @@ public final class EmbedJob {
     long wanted = (inputRows + 499) / 500;
     return (int) Math.max(1, Math.min(4L * parallelism, wanted));
   }
-
-  /** Read once on the driver before Spark starts; the tokenizer stage ships it to the executors. */
-  private ModelVocabulary vocab;
 
   private Column[] outputColumns() {
     List<Column> c = new ArrayList<>(List.of(col("doc_id"), col("sentence_index"), col("begin"), col("end"),

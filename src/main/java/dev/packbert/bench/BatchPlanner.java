@@ -17,8 +17,8 @@ import java.util.stream.IntStream;
 public final class BatchPlanner {
   private BatchPlanner() {}
 
-  /** @param first corpus index of tokens[0] */
-  public static List<PlannedBatch> plan(Variant v, int[][] tokens, int first) {
+  /** The variant's batches over {@code tokens}; each batch's inputIndex holds indexes into {@code tokens}. */
+  public static List<PlannedBatch> plan(Variant v, int[][] tokens) {
     int n = tokens.length;
     List<int[]> rows = new ArrayList<>();
     switch (v.kind()) {
@@ -26,7 +26,7 @@ public final class BatchPlanner {
         for (int i = 0; i < n; i++) {
           rows.add(new int[] {i});
         }
-        return batchesOfRows(v, tokens, first, rows, v.batchSentences());
+        return batchesOfRows(v, tokens, rows, v.batchSentences());
       }
       case DYNAMIC_SORTED -> {
         // stable sort by length: equal lengths keep input order; the scatter in BenchRunner restores order
@@ -35,7 +35,7 @@ public final class BatchPlanner {
         for (int i : order) {
           rows.add(new int[] {i});
         }
-        return batchesOfRows(v, tokens, first, rows, v.batchSentences());
+        return batchesOfRows(v, tokens, rows, v.batchSentences());
       }
       case PACKED, PACKED_UDF_MASK -> {
         int[] lengths = new int[n];
@@ -43,21 +43,21 @@ public final class BatchPlanner {
           lengths[i] = tokens[i].length;
         }
         rows.addAll(PackingAlgorithm.SPFHP.pack(lengths, v.rowLength(), v.rowLength()));
-        return batchesOfRows(v, tokens, first, rows, Math.max(1, v.tokenBudget() / v.rowLength()));
+        return batchesOfRows(v, tokens, rows, Math.max(1, v.tokenBudget() / v.rowLength()));
       }
       default -> throw new IllegalStateException(v.kind().toString());
     }
   }
 
-  private static List<PlannedBatch> batchesOfRows(Variant v, int[][] tokens, int first, List<int[]> rows, int perBatch) {
+  private static List<PlannedBatch> batchesOfRows(Variant v, int[][] tokens, List<int[]> rows, int perBatch) {
     List<PlannedBatch> out = new ArrayList<>();
     for (int b = 0; b < rows.size(); b += perBatch) {
-      out.add(build(v, tokens, first, rows.subList(b, Math.min(rows.size(), b + perBatch))));
+      out.add(build(v, tokens, rows.subList(b, Math.min(rows.size(), b + perBatch))));
     }
     return out;
   }
 
-  static PlannedBatch build(Variant v, int[][] tokens, int first, List<int[]> rows) {
+  static PlannedBatch build(Variant v, int[][] tokens, List<int[]> rows) {
     int width = 0;
     int sentences = 0;
     for (int[] r : rows) {
@@ -77,7 +77,7 @@ public final class BatchPlanner {
     int[] sRow = new int[sentences];
     int[] sOff = new int[sentences];
     int[] sLen = new int[sentences];
-    int[] corpus = new int[sentences];
+    int[] index = new int[sentences];
     long real = 0;
     int s = 0;
     for (int r = 0; r < nr; r++) {
@@ -94,14 +94,19 @@ public final class BatchPlanner {
         sRow[s] = r;
         sOff[s] = at;
         sLen[s] = t.length;
-        corpus[s] = first + members[k];
+        index[s] = members[k];
         at += t.length;
         real += t.length;
         s++;
       }
     }
     PackedBatch batch = new PackedBatch(nr, length, ids, new int[nr * length], pos, seg, null, sRow, sOff, sLen);
-    return new PlannedBatch(batch, corpus, real, (long) nr * length);
+    return new PlannedBatch(batch, index, real, (long) nr * length);
+  }
+
+  /** The batch as the variant feeds it: with the Java-built mask for packed-udf-mask, else as planned. */
+  public static PackedBatch fed(Variant v, PackedBatch b) {
+    return v.kind() == Variant.Kind.PACKED_UDF_MASK ? withExternalMask(b) : b;
   }
 
   /** The same batch with its [rows, L, L] mask built in Java row by row, as the block_diagonal_mask UDF does. */

@@ -69,8 +69,8 @@ public final class BenchRunner {
   private void warmUp(List<Variant> variants, int[][] tokens) {
     int[][] few = java.util.Arrays.copyOfRange(tokens, 0, Math.min(tokens.length, 16));
     for (Variant v : variants) {
-      PlannedBatch b = BatchPlanner.plan(v, few, 0).get(0);
-      PackedBatch pb = v.kind() == Variant.Kind.PACKED_UDF_MASK ? BatchPlanner.withExternalMask(b.batch()) : b.batch();
+      PlannedBatch b = BatchPlanner.plan(v, few).get(0);
+      PackedBatch pb = BatchPlanner.fed(v, b.batch());
       engines.apply(v.precision()).embed(pb, MEAN);
     }
   }
@@ -81,20 +81,17 @@ public final class BenchRunner {
     int[][] sentences = v.sampleEvery() == 1 ? chunk
         : IntStream.of(corpusIndex).mapToObj(i -> chunk[i - first]).toArray(int[][]::new);
     long t0 = System.nanoTime();
-    List<PlannedBatch> plan = BatchPlanner.plan(v, sentences, 0);
+    List<PlannedBatch> plan = BatchPlanner.plan(v, sentences);
     t.planNanos += System.nanoTime() - t0;
     for (PlannedBatch b : plan) {
-      PackedBatch pb = b.batch();
-      if (v.kind() == Variant.Kind.PACKED_UDF_MASK) {
-        long m0 = System.nanoTime();
-        pb = BatchPlanner.withExternalMask(pb);
-        t.maskNanos += System.nanoTime() - m0;
-      }
+      long m0 = System.nanoTime();
+      PackedBatch pb = BatchPlanner.fed(v, b.batch());
+      t.maskNanos += System.nanoTime() - m0;
       long g0 = System.nanoTime();
       SentenceVectors sv = engine.embed(pb, MEAN);
       long g1 = System.nanoTime();
       float[] mean = sv.byPooling().get(Pooling.MEAN);
-      int[] idx = b.corpusIndex();
+      int[] idx = b.inputIndex();
       for (int s = 0; s < idx.length; s++) {
         System.arraycopy(mean, s * hidden, out, corpusIndex[idx[s]] * hidden, hidden);
       }
@@ -116,9 +113,9 @@ public final class BenchRunner {
    * where the graph time goes (matmuls vs attention's elementwise work vs feeding).
    */
   public Map<String, Long> profile(Variant v, int[][] tokens) {
-    PlannedBatch largest = BatchPlanner.plan(v, tokens, 0).stream()
+    PlannedBatch largest = BatchPlanner.plan(v, tokens).stream()
         .max(java.util.Comparator.comparingLong(PlannedBatch::slots)).orElseThrow();
-    PackedBatch pb = v.kind() == Variant.Kind.PACKED_UDF_MASK ? BatchPlanner.withExternalMask(largest.batch()) : largest.batch();
+    PackedBatch pb = BatchPlanner.fed(v, largest.batch());
     BertEngine engine = engines.apply(v.precision());
     engine.embed(pb, MEAN); // first run of a new shape pays allocation and kernel selection
     return engine.profile(pb, MEAN);

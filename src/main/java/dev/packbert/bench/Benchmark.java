@@ -21,6 +21,8 @@ import org.apache.spark.sql.SparkSession;
 
 /** Issue 6: one run, same sentences, same model and threads, all variants round-robin; writes DIR/bench.{json,csv,png,md}. */
 public final class Benchmark {
+  /** The model both sides of the Spark NLP comparison run. */
+  static final String PEER_MODEL = "all-minilm-l6-v2";
 
   public record Settings(String model, int sentences, List<Variant> variants, int chunkSize, int checkSentences,
       int threads, boolean peer, int peerBatchSize, boolean profile, Path out) {}
@@ -65,7 +67,7 @@ public final class Benchmark {
         writeProfile(runner, tokens);
       }
       BenchRunner.Outcome o = runner.run(s.variants(), tokens, s.chunkSize(), (v, c, n, t) ->
-          log.printf(Locale.ROOT, "bench: chunk %d/%d %-24s %6.1f sent/s so far%n", c, n, v.name(), t.sentences / t.seconds()));
+          log.printf(Locale.ROOT, "bench: chunk %d/%d %-24s %6.1f sent/s so far%n", c, n, v.name(), t.sentencesPerSecond()));
       double matmul = matmulRate.rate();
       log.printf(Locale.ROOT, "bench: TF fp32 MatMul 4096x768x3072 on %d threads: %.1f GFLOP/s%n", s.threads(), matmul / 1e9);
 
@@ -74,21 +76,14 @@ public final class Benchmark {
         VariantTimes t = o.times().get(v);
         VectorCompare cmp = VectorCompare.of(o.vectors().get(v), singles, hidden, check, v::embeds);
         Map<String, Object> r = report.add(v.name());
-        r.put("model", s.model());
-        r.put("precision", v.precision().name().toLowerCase(Locale.ROOT));
-        r.put("sentences", t.sentences);
+        putRates(r, s.model(), v.precision().name().toLowerCase(Locale.ROOT), t);
         r.put("sampled_every", v.sampleEvery());
         r.put("real_tokens", t.realTokens);
-        r.put("seconds", t.seconds());
-        r.put("sentences_per_second", t.sentences / t.seconds());
-        r.put("real_tokens_per_second", t.realTokens / t.seconds());
-        r.put("padding_efficiency", (double) t.realTokens / t.slots);
         r.put("mfu", t.usefulFlops / t.seconds() / matmul);
         r.put("max_abs_diff_vs_single", cmp.maxAbsDiff());
         r.put("mean_cosine_vs_single", cmp.meanCosine());
         r.put("min_cosine_vs_single", cmp.minCosine());
         r.put("compared_with_single", cmp.compared());
-        r.put("peak_rss_mb", t.peakRssMb);
         r.put("plan_s", t.planSeconds());
         r.put("mask_s", t.maskSeconds());
         r.put("graph_s", t.graphSeconds());
@@ -138,8 +133,7 @@ public final class Benchmark {
    * cores (Spark NLP via local[threads]; PackBERT's engine with threads intra-op threads in this JVM).
    */
   private void peer(SparkSession spark, List<String> sentences, BenchReport report) throws IOException {
-    String name = "all-minilm-l6-v2";
-    Path dir = ModelRegistry.resolve(name);
+    Path dir = ModelRegistry.resolve(PEER_MODEL);
     ModelVocabulary mv = ModelVocabulary.read(dir);
     int[][] tokens = BenchCorpus.tokenize(sentences, Vocabulary.of(mv.tokens()), mv.lowerCase());
     BertWeights w = ModelLoader.weights(dir);
@@ -153,15 +147,7 @@ public final class Benchmark {
       t = o.times().get(packed);
     }
     Path onnx = SparkNlpPeer.prepare(dir, s.out());
-    Map<String, Object> a = report.add("peer-packbert-minilm-packed-128");
-    a.put("model", name);
-    a.put("precision", "fp32");
-    a.put("sentences", t.sentences);
-    a.put("seconds", t.seconds());
-    a.put("sentences_per_second", t.sentences / t.seconds());
-    a.put("real_tokens_per_second", t.realTokens / t.seconds());
-    a.put("padding_efficiency", (double) t.realTokens / t.slots);
-    a.put("peak_rss_mb", t.peakRssMb);
+    putRates(report.add("peer-packbert-minilm-packed-128"), PEER_MODEL, "fp32", t);
     // Spark NLP gets the text as BERT-uncased normalizes it (its tokenizers lowercase but keep accents)
     List<String> normalized = sentences.stream().map(SparkNlpPeer::bertUncasedText).toList();
     // the issue's pipeline (word-token average) and Spark NLP's mean-pooling encoder (like for like)
@@ -173,16 +159,17 @@ public final class Benchmark {
 
   private void peerRow(SparkSession spark, List<String> sentences, BenchReport report, float[] ours, VariantTimes t,
       String rowName, PipelineModel model) {
-    String name = "all-minilm-l6-v2";
     SparkNlpPeer.run(spark, model, sentences.subList(0, Math.min(16, sentences.size())), s.threads()); // loads the session
     SparkNlpPeer.Pass theirs = SparkNlpPeer.run(spark, model, sentences, s.threads());
     VectorCompare cmp = VectorCompare.of(ours, theirs.vectors(), theirs.hidden(), sentences.size());
+    double theirRate = sentences.size() / theirs.seconds();
+    double speedup = t.sentencesPerSecond() / theirRate;
     Map<String, Object> b = report.add(rowName);
-    b.put("model", name);
+    b.put("model", PEER_MODEL);
     b.put("precision", "fp32");
     b.put("sentences", (long) sentences.size());
     b.put("seconds", theirs.seconds());
-    b.put("sentences_per_second", sentences.size() / theirs.seconds());
+    b.put("sentences_per_second", theirRate);
     b.put("peak_rss_mb", MemoryProbe.rssMb());
     b.put("peer_mean_cosine_vs_packbert", cmp.meanCosine());
     b.put("peer_min_cosine_vs_packbert", cmp.minCosine());
@@ -191,12 +178,10 @@ public final class Benchmark {
     if (cmp.minCosineRow() >= 0) {
       // is the peer's vector for that sentence really another sentence's? (rows mixed up inside the peer)
       int row = cmp.minCosineRow();
-      int h = theirs.hidden();
-      float[] v = java.util.Arrays.copyOfRange(theirs.vectors(), row * h, row * h + h);
       int best = -1;
       double bestCos = -2;
       for (int j = 0; j < sentences.size(); j++) {
-        double c = VectorCompare.of(v, java.util.Arrays.copyOfRange(ours, j * h, j * h + h), h, 1).meanCosine();
+        double c = VectorCompare.cosine(theirs.vectors(), row, ours, j, theirs.hidden());
         if (c > bestCos) {
           bestCos = c;
           best = j;
@@ -207,11 +192,21 @@ public final class Benchmark {
       log.printf(Locale.ROOT, "bench: %s: its vector for sentence %d is closest (cosine %.5f) to PackBERT's for sentence %d%n",
           rowName, row, bestCos, best);
     }
-    b.put("packbert_speedup_vs_peer", (t.sentences / t.seconds()) / (sentences.size() / theirs.seconds()));
+    b.put("packbert_speedup_vs_peer", speedup);
     log.printf(Locale.ROOT, "bench: %s: PackBERT %.1f sent/s, Spark NLP %.1f sent/s (x%.2f); cosine mean %.5f min %.5f%s%n",
-        rowName, t.sentences / t.seconds(), sentences.size() / theirs.seconds(),
-        (t.sentences / t.seconds()) / (sentences.size() / theirs.seconds()),
-        cmp.meanCosine(), cmp.minCosine(), cmp.minCosine() >= 0.999 ? ""
+        rowName, t.sentencesPerSecond(), theirRate, speedup, cmp.meanCosine(), cmp.minCosine(), cmp.minCosine() >= 0.999 ? ""
             : " (< 0.999: not like for like; lowest on \"" + sentences.get(cmp.minCosineRow()) + "\")");
+  }
+
+  /** The fields every timed PackBERT row has, from its times. */
+  private static void putRates(Map<String, Object> r, String model, String precision, VariantTimes t) {
+    r.put("model", model);
+    r.put("precision", precision);
+    r.put("sentences", t.sentences);
+    r.put("seconds", t.seconds());
+    r.put("sentences_per_second", t.sentencesPerSecond());
+    r.put("real_tokens_per_second", t.realTokensPerSecond());
+    r.put("padding_efficiency", t.paddingEfficiency());
+    r.put("peak_rss_mb", t.peakRssMb);
   }
 }

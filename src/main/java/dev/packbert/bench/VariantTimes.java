@@ -17,6 +17,18 @@ public final class VariantTimes {
     return (planNanos + maskNanos + graphNanos + unpackNanos) / 1e9;
   }
 
+  public double sentencesPerSecond() {
+    return sentences / seconds();
+  }
+
+  public double realTokensPerSecond() {
+    return realTokens / seconds();
+  }
+
+  public double paddingEfficiency() {
+    return (double) realTokens / slots;
+  }
+
   public double planSeconds() {
     return planNanos / 1e9;
   }

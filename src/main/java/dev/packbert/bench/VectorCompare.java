@@ -21,16 +21,10 @@ public record VectorCompare(double maxAbsDiff, double meanCosine, double minCosi
         continue;
       }
       compared++;
-      double dot = 0, na = 0, nb = 0;
-      for (int k = 0; k < hidden; k++) {
-        float x = a[s * hidden + k];
-        float y = b[s * hidden + k];
-        maxAbs = Math.max(maxAbs, Math.abs(x - y));
-        dot += (double) x * y;
-        na += (double) x * x;
-        nb += (double) y * y;
+      for (int k = s * hidden; k < (s + 1) * hidden; k++) {
+        maxAbs = Math.max(maxAbs, Math.abs(a[k] - b[k]));
       }
-      double cos = dot / Math.sqrt(na * nb);
+      double cos = cosine(a, s, b, s, hidden);
       sumCos += cos;
       if (minRow < 0 || cos < minCos) {
         minCos = cos;
@@ -39,5 +33,18 @@ public record VectorCompare(double maxAbsDiff, double meanCosine, double minCosi
     }
     return new VectorCompare(maxAbs, compared == 0 ? Double.NaN : sumCos / compared,
         compared == 0 ? Double.NaN : minCos, compared, minRow);
+  }
+
+  /** Cosine between row {@code aRow} of table {@code a} and row {@code bRow} of table {@code b}. */
+  public static double cosine(float[] a, int aRow, float[] b, int bRow, int hidden) {
+    double dot = 0, na = 0, nb = 0;
+    for (int k = 0; k < hidden; k++) {
+      float x = a[aRow * hidden + k];
+      float y = b[bRow * hidden + k];
+      dot += (double) x * y;
+      na += (double) x * x;
+      nb += (double) y * y;
+    }
+    return dot / Math.sqrt(na * nb);
   }
 }

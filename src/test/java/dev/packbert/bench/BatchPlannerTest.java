@@ -29,14 +29,14 @@ class BatchPlannerTest {
     for (Variant v : Variant.all()) {
       int[] seen = new int[t.length];
       long real = 0;
-      for (PlannedBatch pb : BatchPlanner.plan(v, t, 100)) {
+      for (PlannedBatch pb : BatchPlanner.plan(v, t)) {
         PackedBatch b = pb.batch();
         if (v.kind() == Variant.Kind.FIXED) {
           assertEquals(128, b.length);
         }
         assertTrue(b.rows * b.length <= Math.max(Variant.TOKEN_BUDGET, 32 * 128), v.name());
         for (int s = 0; s < b.sentences(); s++) {
-          int idx = pb.corpusIndex()[s] - 100;
+          int idx = pb.inputIndex()[s];
           seen[idx]++;
           int base = b.sentenceRow[s] * b.length + b.sentenceOffset[s];
           assertArrayEquals(t[idx], Arrays.copyOfRange(b.inputIds, base, base + b.sentenceLength[s]), v.name());
@@ -57,7 +57,7 @@ class BatchPlannerTest {
   void sortedVariantBatchesByLengthAndInputOrderDoesNot() {
     int[][] t = sentences(64, 3);
     Variant sorted = Variant.select("dynamic-sorted-32").get(0);
-    List<PlannedBatch> plan = BatchPlanner.plan(sorted, t, 0);
+    List<PlannedBatch> plan = BatchPlanner.plan(sorted, t);
     int prev = 0;
     for (PlannedBatch pb : plan) {
       for (int len : pb.batch().sentenceLength) {
@@ -67,8 +67,8 @@ class BatchPlannerTest {
     }
     Variant input = Variant.select("dynamic-input-order-8").get(0);
     int next = 0;
-    for (PlannedBatch pb : BatchPlanner.plan(input, t, 0)) {
-      for (int idx : pb.corpusIndex()) {
+    for (PlannedBatch pb : BatchPlanner.plan(input, t)) {
+      for (int idx : pb.inputIndex()) {
         assertEquals(next++, idx);
       }
     }
@@ -78,7 +78,7 @@ class BatchPlannerTest {
   void externalMaskIsBlockDiagonalOverTheRowsSegments() {
     int[][] t = {{1, 2, 3}, {4, 5}, {6, 7, 8, 9}};
     Variant packed = Variant.select("packed-spfhp-128").get(0);
-    PackedBatch b = BatchPlanner.withExternalMask(BatchPlanner.plan(packed, t, 0).get(0).batch());
+    PackedBatch b = BatchPlanner.withExternalMask(BatchPlanner.plan(packed, t).get(0).batch());
     int l = b.length;
     for (int i = 0; i < l; i++) {
       for (int j = 0; j < l; j++) {

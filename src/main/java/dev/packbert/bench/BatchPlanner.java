@@ -10,14 +10,18 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Turns one chunk of tokenized sentences into the batches of a variant. Every variant goes through the
- * same row layout (sentences back to back, segment ids 1..n, positions restarting at 0), so the only
- * difference between them is which sentences share a row and a batch, and how wide the batch is.
+ * Turns one chunk of tokenized sentences into the batches of a variant. Every variant goes through
+ * the same row layout (sentences back to back, segment ids 1..n, positions restarting at 0), so the
+ * only difference between them is which sentences share a row and a batch, and how wide the batch
+ * is.
  */
 public final class BatchPlanner {
   private BatchPlanner() {}
 
-  /** The variant's batches over {@code tokens}; each batch's inputIndex holds indexes into {@code tokens}. */
+  /**
+   * The variant's batches over {@code tokens}; each batch's inputIndex holds indexes into {@code
+   * tokens}.
+   */
   public static List<PlannedBatch> plan(Variant v, int[][] tokens) {
     int n = tokens.length;
     List<int[]> rows = new ArrayList<>();
@@ -29,7 +33,8 @@ public final class BatchPlanner {
         return batchesOfRows(v, tokens, rows, v.batchSentences());
       }
       case DYNAMIC_SORTED -> {
-        // stable sort by length: equal lengths keep input order; the scatter in BenchRunner restores order
+        // stable sort by length: equal lengths keep input order; the scatter in BenchRunner
+        // restores order
         Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingInt(i -> tokens[i].length));
         for (int i : order) {
@@ -49,7 +54,8 @@ public final class BatchPlanner {
     }
   }
 
-  private static List<PlannedBatch> batchesOfRows(Variant v, int[][] tokens, List<int[]> rows, int perBatch) {
+  private static List<PlannedBatch> batchesOfRows(
+      Variant v, int[][] tokens, List<int[]> rows, int perBatch) {
     List<PlannedBatch> out = new ArrayList<>();
     for (int b = 0; b < rows.size(); b += perBatch) {
       out.add(build(v, tokens, rows.subList(b, Math.min(rows.size(), b + perBatch))));
@@ -68,7 +74,8 @@ public final class BatchPlanner {
       width = Math.max(width, fill);
       sentences += r.length;
     }
-    // fixed pads every row to rowLength; the others trim the batch to its fullest row, as the job does
+    // fixed pads every row to rowLength; the others trim the batch to its fullest row, as the job
+    // does
     int length = v.kind() == Variant.Kind.FIXED ? v.rowLength() : width;
     int nr = rows.size();
     int[] ids = new int[nr * length];
@@ -100,16 +107,23 @@ public final class BatchPlanner {
         s++;
       }
     }
-    PackedBatch batch = new PackedBatch(nr, length, ids, new int[nr * length], pos, seg, null, sRow, sOff, sLen);
+    PackedBatch batch =
+        new PackedBatch(nr, length, ids, new int[nr * length], pos, seg, null, sRow, sOff, sLen);
     return new PlannedBatch(batch, index, real, (long) nr * length);
   }
 
-  /** The batch as the variant feeds it: with the Java-built mask for packed-udf-mask, else as planned. */
+  /**
+   * The batch as the variant feeds it: with the Java-built mask for packed-udf-mask, else as
+   * planned.
+   */
   public static PackedBatch fed(Variant v, PackedBatch b) {
     return v.kind() == Variant.Kind.PACKED_UDF_MASK ? withExternalMask(b) : b;
   }
 
-  /** The same batch with its [rows, L, L] mask built in Java row by row, as the block_diagonal_mask UDF does. */
+  /**
+   * The same batch with its [rows, L, L] mask built in Java row by row, as the block_diagonal_mask
+   * UDF does.
+   */
   public static PackedBatch withExternalMask(PackedBatch b) {
     int l = b.length;
     float[] mask = new float[b.rows * l * l];
@@ -122,7 +136,16 @@ public final class BatchPlanner {
         mask[base + k] = m[k];
       }
     }
-    return new PackedBatch(b.rows, l, b.inputIds, b.tokenTypeIds, b.positionIds, b.segmentIds, mask,
-        b.sentenceRow, b.sentenceOffset, b.sentenceLength);
+    return new PackedBatch(
+        b.rows,
+        l,
+        b.inputIds,
+        b.tokenTypeIds,
+        b.positionIds,
+        b.segmentIds,
+        mask,
+        b.sentenceRow,
+        b.sentenceOffset,
+        b.sentenceLength);
   }
 }

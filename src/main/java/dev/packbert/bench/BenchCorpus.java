@@ -21,7 +21,10 @@ import org.apache.spark.sql.types.StructType;
  * dependency) split by the job's own SentenceSplitter on a local Spark session, in document order.
  */
 public final class BenchCorpus {
-  /** Every variant sees sentences clipped to this many tokens ([CLS] … [SEP]), Spark NLP's default maxSentenceLength. */
+  /**
+   * Every variant sees sentences clipped to this many tokens ([CLS] … [SEP]), Spark NLP's default
+   * maxSentenceLength.
+   */
   public static final int MAX_TOKENS = 128;
 
   private BenchCorpus() {}
@@ -39,14 +42,23 @@ public final class BenchCorpus {
       for (String[] d : raw) {
         rows.add(RowFactory.create(d[0], d[1]));
       }
-      StructType schema = new StructType().add("id", DataTypes.StringType).add("text", DataTypes.StringType);
-      Dataset<Row> split = SentenceSplitter.split(spark.createDataFrame(rows, schema), "id", "text",
-          SentenceSplitter.MODE_SENTENCES).orderBy("doc_id", "sentence_index");
+      StructType schema =
+          new StructType().add("id", DataTypes.StringType).add("text", DataTypes.StringType);
+      Dataset<Row> split =
+          SentenceSplitter.split(
+                  spark.createDataFrame(rows, schema),
+                  "id",
+                  "text",
+                  SentenceSplitter.MODE_SENTENCES)
+              .orderBy("doc_id", "sentence_index");
       // order by the documents' position in the sample, not their id strings
       List<String> ids = raw.stream().map(d -> d[0]).toList();
       List<Row> got = new ArrayList<>(split.collectAsList());
-      got.sort((a, b) -> a.getString(0).equals(b.getString(0)) ? Integer.compare(a.getInt(1), b.getInt(1))
-          : Integer.compare(ids.indexOf(a.getString(0)), ids.indexOf(b.getString(0))));
+      got.sort(
+          (a, b) ->
+              a.getString(0).equals(b.getString(0))
+                  ? Integer.compare(a.getInt(1), b.getInt(1))
+                  : Integer.compare(ids.indexOf(a.getString(0)), ids.indexOf(b.getString(0))));
       List<String> out = new ArrayList<>();
       for (Row r : got) {
         String t = r.getString(4).strip();
@@ -61,7 +73,10 @@ public final class BenchCorpus {
     }
   }
 
-  /** Token ids, clipped to {@link #MAX_TOKENS} keeping the final [SEP], as the job's truncation does. */
+  /**
+   * Token ids, clipped to {@link #MAX_TOKENS} keeping the final [SEP], as the job's truncation
+   * does.
+   */
   public static int[][] tokenize(List<String> sentences, Vocabulary vocab, boolean lowerCase) {
     BertTokenizer tok = new BertTokenizer(vocab, lowerCase);
     int[][] out = new int[sentences.size()][];

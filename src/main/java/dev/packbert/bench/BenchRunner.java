@@ -15,11 +15,11 @@ import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
- * Runs the variants round-robin over chunks of the corpus: chunk 1 through every variant, then chunk 2,
- * and so on, with the starting variant rotated per chunk, so that drift (other users of the machine,
- * thermal state, JIT) lands on all variants alike. Timed: planning/packing, mask building, the graph
- * call (feeding + TF + fetching) and the scatter of vectors back into input order. Tokenization is
- * shared by all variants and timed once by the caller.
+ * Runs the variants round-robin over chunks of the corpus: chunk 1 through every variant, then
+ * chunk 2, and so on, with the starting variant rotated per chunk, so that drift (other users of
+ * the machine, thermal state, JIT) lands on all variants alike. Timed: planning/packing, mask
+ * building, the graph call (feeding + TF + fetching) and the scatter of vectors back into input
+ * order. Tokenization is shared by all variants and timed once by the caller.
  */
 public final class BenchRunner {
   private static final Set<Pooling> MEAN = EnumSet.of(Pooling.MEAN);
@@ -29,15 +29,25 @@ public final class BenchRunner {
   private final int hidden;
   private final Runnable betweenRounds;
 
-  /** @param betweenRounds runs before every round of chunks (the MFU denominator samples the machine there) */
-  public BenchRunner(Function<Precision, BertEngine> engines, FlopModel flops, int hidden, Runnable betweenRounds) {
+  /**
+   * @param betweenRounds runs before every round of chunks (the MFU denominator samples the machine
+   *     there)
+   */
+  public BenchRunner(
+      Function<Precision, BertEngine> engines,
+      FlopModel flops,
+      int hidden,
+      Runnable betweenRounds) {
     this.engines = engines;
     this.flops = flops;
     this.hidden = hidden;
     this.betweenRounds = betweenRounds;
   }
 
-  /** Mean vectors and times per variant, in the order given; sampled variants leave the rows they skip at 0. */
+  /**
+   * Mean vectors and times per variant, in the order given; sampled variants leave the rows they
+   * skip at 0.
+   */
   public record Outcome(Map<Variant, float[]> vectors, Map<Variant, VariantTimes> times) {}
 
   public Outcome run(List<Variant> variants, int[][] tokens, int chunkSize, ProgressSink progress) {
@@ -65,7 +75,10 @@ public final class BenchRunner {
     return new Outcome(vectors, times);
   }
 
-  /** One untimed batch per variant so that graph set-up and first-shape costs are not billed to whoever runs first. */
+  /**
+   * One untimed batch per variant so that graph set-up and first-shape costs are not billed to
+   * whoever runs first.
+   */
   private void warmUp(List<Variant> variants, int[][] tokens) {
     int[][] few = java.util.Arrays.copyOfRange(tokens, 0, Math.min(tokens.length, 16));
     for (Variant v : variants) {
@@ -78,8 +91,10 @@ public final class BenchRunner {
   private void runChunk(Variant v, int[][] chunk, int first, float[] out, VariantTimes t) {
     BertEngine engine = engines.apply(v.precision());
     int[] corpusIndex = IntStream.range(first, first + chunk.length).filter(v::embeds).toArray();
-    int[][] sentences = v.sampleEvery() == 1 ? chunk
-        : IntStream.of(corpusIndex).mapToObj(i -> chunk[i - first]).toArray(int[][]::new);
+    int[][] sentences =
+        v.sampleEvery() == 1
+            ? chunk
+            : IntStream.of(corpusIndex).mapToObj(i -> chunk[i - first]).toArray(int[][]::new);
     long t0 = System.nanoTime();
     List<PlannedBatch> plan = BatchPlanner.plan(v, sentences);
     t.planNanos += System.nanoTime() - t0;
@@ -109,12 +124,14 @@ public final class BenchRunner {
   }
 
   /**
-   * TensorFlow's own op timings for the variant's largest batch over {@code tokens}, summed by op type:
-   * where the graph time goes (matmuls vs attention's elementwise work vs feeding).
+   * TensorFlow's own op timings for the variant's largest batch over {@code tokens}, summed by op
+   * type: where the graph time goes (matmuls vs attention's elementwise work vs feeding).
    */
   public Map<String, Long> profile(Variant v, int[][] tokens) {
-    PlannedBatch largest = BatchPlanner.plan(v, tokens).stream()
-        .max(java.util.Comparator.comparingLong(PlannedBatch::slots)).orElseThrow();
+    PlannedBatch largest =
+        BatchPlanner.plan(v, tokens).stream()
+            .max(java.util.Comparator.comparingLong(PlannedBatch::slots))
+            .orElseThrow();
     PackedBatch pb = BatchPlanner.fed(v, largest.batch());
     BertEngine engine = engines.apply(v.precision());
     engine.embed(pb, MEAN); // first run of a new shape pays allocation and kernel selection

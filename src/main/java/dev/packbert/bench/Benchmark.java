@@ -19,13 +19,25 @@ import java.util.Map;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.SparkSession;
 
-/** Issue 6: one run, same sentences, same model and threads, all variants round-robin; writes DIR/bench.{json,csv,png,md}. */
+/**
+ * Issue 6: one run, same sentences, same model and threads, all variants round-robin; writes
+ * DIR/bench.{json,csv,png,md}.
+ */
 public final class Benchmark {
   /** The model both sides of the Spark NLP comparison run. */
   static final String PEER_MODEL = "all-minilm-l6-v2";
 
-  public record Settings(String model, int sentences, List<Variant> variants, int chunkSize, int checkSentences,
-      int threads, boolean peer, int peerBatchSize, boolean profile, Path out) {}
+  public record Settings(
+      String model,
+      int sentences,
+      List<Variant> variants,
+      int chunkSize,
+      int checkSentences,
+      int threads,
+      boolean peer,
+      int peerBatchSize,
+      boolean profile,
+      Path out) {}
 
   private final Settings s;
   private final PrintStream log;
@@ -38,11 +50,19 @@ public final class Benchmark {
   public BenchReport run() throws IOException {
     long start = System.nanoTime();
     Files.createDirectories(s.out());
-    SparkSession spark = SparkSession.builder().master("local[" + s.threads() + "]").appName("packbert-bench")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", String.valueOf(s.threads()))
-        .getOrCreate();
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[" + s.threads() + "]")
+            .appName("packbert-bench")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", String.valueOf(s.threads()))
+            .getOrCreate();
     List<String> sentences = BenchCorpus.sentences(spark, s.sentences());
-    log.printf(Locale.ROOT, "bench: %d europarl sentences (SentenceSplitter, local[%d])%n", sentences.size(), s.threads());
+    log.printf(
+        Locale.ROOT,
+        "bench: %d europarl sentences (SentenceSplitter, local[%d])%n",
+        sentences.size(),
+        s.threads());
 
     Path modelDir = ModelRegistry.resolve(s.model());
     ModelVocabulary mv = ModelVocabulary.read(modelDir);
@@ -55,21 +75,44 @@ public final class Benchmark {
     try (MatmulRate matmulRate = new MatmulRate(fp32, Variant.TOKEN_BUDGET, 768, 3072)) {
       FlopModel flops = new FlopModel(weights.config());
       int hidden = weights.config().hiddenSize();
-      BenchRunner runner = new BenchRunner(p -> engines.computeIfAbsent(p, q -> new BertEngine(weights, fp32.withPrecision(q))),
-          flops, hidden, () -> matmulRate.sample(3));
+      BenchRunner runner =
+          new BenchRunner(
+              p -> engines.computeIfAbsent(p, q -> new BertEngine(weights, fp32.withPrecision(q))),
+              flops,
+              hidden,
+              () -> matmulRate.sample(3));
 
       int check = Math.min(s.checkSentences(), tokens.length);
       long sg0 = System.nanoTime();
       float[] singles = runner.singles(tokens, check);
-      log.printf(Locale.ROOT, "bench: %d single-sentence references in %.1f s%n", check, (System.nanoTime() - sg0) / 1e9);
+      log.printf(
+          Locale.ROOT,
+          "bench: %d single-sentence references in %.1f s%n",
+          check,
+          (System.nanoTime() - sg0) / 1e9);
 
       if (s.profile()) {
         writeProfile(runner, tokens);
       }
-      BenchRunner.Outcome o = runner.run(s.variants(), tokens, s.chunkSize(), (v, c, n, t) ->
-          log.printf(Locale.ROOT, "bench: chunk %d/%d %-24s %6.1f sent/s so far%n", c, n, v.name(), t.sentencesPerSecond()));
+      BenchRunner.Outcome o =
+          runner.run(
+              s.variants(),
+              tokens,
+              s.chunkSize(),
+              (v, c, n, t) ->
+                  log.printf(
+                      Locale.ROOT,
+                      "bench: chunk %d/%d %-24s %6.1f sent/s so far%n",
+                      c,
+                      n,
+                      v.name(),
+                      t.sentencesPerSecond()));
       double matmul = matmulRate.rate();
-      log.printf(Locale.ROOT, "bench: TF fp32 MatMul 4096x768x3072 on %d threads: %.1f GFLOP/s%n", s.threads(), matmul / 1e9);
+      log.printf(
+          Locale.ROOT,
+          "bench: TF fp32 MatMul 4096x768x3072 on %d threads: %.1f GFLOP/s%n",
+          s.threads(),
+          matmul / 1e9);
 
       BenchReport report = new BenchReport();
       for (Variant v : s.variants()) {
@@ -97,11 +140,21 @@ public final class Benchmark {
       report.writeJson(s.out().resolve("bench.json"));
       report.writeCsv(s.out().resolve("bench.csv"));
       BenchPlot.write(s.out().resolve("bench.png"), tokens, report.rows());
-      String header = String.format(Locale.ROOT,
-          "model %s, %d sentences (%d real tokens, tokenization %.2f s, not in the rates), %d threads, "
-              + "TF fp32 matmul %.1f GFLOP/s, TF_ENABLE_ONEDNN_OPTS=%s, singles on the first %d sentences, process VmHWM %.0f MB, run %.0f s%n%n",
-          s.model(), tokens.length, java.util.Arrays.stream(tokens).mapToLong(a -> a.length).sum(), tokenizeSeconds,
-          s.threads(), matmul / 1e9, System.getenv().getOrDefault("TF_ENABLE_ONEDNN_OPTS", "unset"), check, MemoryProbe.peakMb(), (System.nanoTime() - start) / 1e9);
+      String header =
+          String.format(
+              Locale.ROOT,
+              "model %s, %d sentences (%d real tokens, tokenization %.2f s, not in the rates), %d threads, "
+                  + "TF fp32 matmul %.1f GFLOP/s, TF_ENABLE_ONEDNN_OPTS=%s, singles on the first %d sentences, process VmHWM %.0f MB, run %.0f s%n%n",
+              s.model(),
+              tokens.length,
+              java.util.Arrays.stream(tokens).mapToLong(a -> a.length).sum(),
+              tokenizeSeconds,
+              s.threads(),
+              matmul / 1e9,
+              System.getenv().getOrDefault("TF_ENABLE_ONEDNN_OPTS", "unset"),
+              check,
+              MemoryProbe.peakMb(),
+              (System.nanoTime() - start) / 1e9);
       String table = header + report.table();
       Files.writeString(s.out().resolve("bench.md"), table + "\n![bench](bench.png)\n");
       log.println();
@@ -115,13 +168,29 @@ public final class Benchmark {
   /** Op time by type for each variant's largest batch of the first chunk, as a Markdown table. */
   private void writeProfile(BenchRunner runner, int[][] tokens) throws IOException {
     int[][] chunk = java.util.Arrays.copyOf(tokens, Math.min(tokens.length, s.chunkSize()));
-    StringBuilder md = new StringBuilder("# TensorFlow op time by type (µs), largest batch of the first chunk\n\n");
+    StringBuilder md =
+        new StringBuilder(
+            "# TensorFlow op time by type (µs), largest batch of the first chunk\n\n");
     for (Variant v : s.variants()) {
       Map<String, Long> ops = runner.profile(v, chunk);
       long total = ops.values().stream().mapToLong(Long::longValue).sum();
-      md.append(String.format(Locale.ROOT, "## %s — %.0f ms of op time%n%n| op | µs | share |%n|---|---|---|%n", v.name(), total / 1e3));
-      ops.entrySet().stream().limit(12).forEach(e -> md.append(String.format(Locale.ROOT, "| %s | %d | %.1f%% |%n",
-          e.getKey(), e.getValue(), 100.0 * e.getValue() / Math.max(1, total))));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "## %s — %.0f ms of op time%n%n| op | µs | share |%n|---|---|---|%n",
+              v.name(),
+              total / 1e3));
+      ops.entrySet().stream()
+          .limit(12)
+          .forEach(
+              e ->
+                  md.append(
+                      String.format(
+                          Locale.ROOT,
+                          "| %s | %d | %.1f%% |%n",
+                          e.getKey(),
+                          e.getValue(),
+                          100.0 * e.getValue() / Math.max(1, total))));
       md.append('\n');
     }
     Files.writeString(s.out().resolve("profile.md"), md);
@@ -130,36 +199,65 @@ public final class Benchmark {
 
   /**
    * Spark NLP on MiniLM vs PackBERT packed-128 on MiniLM, same sentences, both with {@code threads}
-   * cores (Spark NLP via local[threads]; PackBERT's engine with threads intra-op threads in this JVM).
+   * cores (Spark NLP via local[threads]; PackBERT's engine with threads intra-op threads in this
+   * JVM).
    */
-  private void peer(SparkSession spark, List<String> sentences, BenchReport report) throws IOException {
+  private void peer(SparkSession spark, List<String> sentences, BenchReport report)
+      throws IOException {
     Path dir = ModelRegistry.resolve(PEER_MODEL);
     ModelVocabulary mv = ModelVocabulary.read(dir);
     int[][] tokens = BenchCorpus.tokenize(sentences, Vocabulary.of(mv.tokens()), mv.lowerCase());
     BertWeights w = ModelLoader.weights(dir);
-    Variant packed = new Variant("packed-spfhp-128", Variant.Kind.PACKED, 128, 0, Variant.TOKEN_BUDGET, Precision.FP32);
+    Variant packed =
+        new Variant(
+            "packed-spfhp-128", Variant.Kind.PACKED, 128, 0, Variant.TOKEN_BUDGET, Precision.FP32);
     float[] ours;
     VariantTimes t;
     try (BertEngine e = new BertEngine(w, EngineOptions.cpu(s.threads()))) {
-      BenchRunner.Outcome o = new BenchRunner(p -> e, new FlopModel(w.config()), w.config().hiddenSize(), () -> {})
-          .run(List.of(packed), tokens, s.chunkSize(), BenchRunner.ProgressSink.none());
+      BenchRunner.Outcome o =
+          new BenchRunner(p -> e, new FlopModel(w.config()), w.config().hiddenSize(), () -> {})
+              .run(List.of(packed), tokens, s.chunkSize(), BenchRunner.ProgressSink.none());
       ours = o.vectors().get(packed);
       t = o.times().get(packed);
     }
     Path onnx = SparkNlpPeer.prepare(dir, s.out());
     putRates(report.add("peer-packbert-minilm-packed-128"), PEER_MODEL, "fp32", t);
-    // Spark NLP gets the text as BERT-uncased normalizes it (its tokenizers lowercase but keep accents)
+    // Spark NLP gets the text as BERT-uncased normalizes it (its tokenizers lowercase but keep
+    // accents)
     List<String> normalized = sentences.stream().map(SparkNlpPeer::bertUncasedText).toList();
-    // the issue's pipeline (word-token average) and Spark NLP's mean-pooling encoder (like for like)
-    peerRow(spark, normalized, report, ours, t, "peer-sparknlp-bertembeddings-average-minilm-batch" + s.peerBatchSize(),
+    // the issue's pipeline (word-token average) and Spark NLP's mean-pooling encoder (like for
+    // like)
+    peerRow(
+        spark,
+        normalized,
+        report,
+        ours,
+        t,
+        "peer-sparknlp-bertembeddings-average-minilm-batch" + s.peerBatchSize(),
         SparkNlpPeer.pipeline(spark, onnx, s.peerBatchSize()));
-    peerRow(spark, normalized, report, ours, t, "peer-sparknlp-e5embeddings-minilm-batch" + SparkNlpPeer.E5_BATCH_SIZE,
+    peerRow(
+        spark,
+        normalized,
+        report,
+        ours,
+        t,
+        "peer-sparknlp-e5embeddings-minilm-batch" + SparkNlpPeer.E5_BATCH_SIZE,
         SparkNlpPeer.meanPoolingPipeline(spark, onnx, SparkNlpPeer.E5_BATCH_SIZE));
   }
 
-  private void peerRow(SparkSession spark, List<String> sentences, BenchReport report, float[] ours, VariantTimes t,
-      String rowName, PipelineModel model) {
-    SparkNlpPeer.run(spark, model, sentences.subList(0, Math.min(16, sentences.size())), s.threads()); // loads the session
+  private void peerRow(
+      SparkSession spark,
+      List<String> sentences,
+      BenchReport report,
+      float[] ours,
+      VariantTimes t,
+      String rowName,
+      PipelineModel model) {
+    SparkNlpPeer.run(
+        spark,
+        model,
+        sentences.subList(0, Math.min(16, sentences.size())),
+        s.threads()); // loads the session
     SparkNlpPeer.Pass theirs = SparkNlpPeer.run(spark, model, sentences, s.threads());
     VectorCompare cmp = VectorCompare.of(ours, theirs.vectors(), theirs.hidden(), sentences.size());
     double theirRate = sentences.size() / theirs.seconds();
@@ -174,9 +272,12 @@ public final class Benchmark {
     b.put("peer_mean_cosine_vs_packbert", cmp.meanCosine());
     b.put("peer_min_cosine_vs_packbert", cmp.minCosine());
     b.put("peer_like_for_like", cmp.minCosine() >= 0.999);
-    b.put("peer_min_cosine_sentence", cmp.minCosineRow() < 0 ? null : sentences.get(cmp.minCosineRow()));
+    b.put(
+        "peer_min_cosine_sentence",
+        cmp.minCosineRow() < 0 ? null : sentences.get(cmp.minCosineRow()));
     if (cmp.minCosineRow() >= 0) {
-      // is the peer's vector for that sentence really another sentence's? (rows mixed up inside the peer)
+      // is the peer's vector for that sentence really another sentence's? (rows mixed up inside the
+      // peer)
       int row = cmp.minCosineRow();
       int best = -1;
       double bestCos = -2;
@@ -189,17 +290,34 @@ public final class Benchmark {
       }
       b.put("peer_min_cosine_sentence_best_match", sentences.get(best));
       b.put("peer_min_cosine_sentence_best_match_cosine", bestCos);
-      log.printf(Locale.ROOT, "bench: %s: its vector for sentence %d is closest (cosine %.5f) to PackBERT's for sentence %d%n",
-          rowName, row, bestCos, best);
+      log.printf(
+          Locale.ROOT,
+          "bench: %s: its vector for sentence %d is closest (cosine %.5f) to PackBERT's for sentence %d%n",
+          rowName,
+          row,
+          bestCos,
+          best);
     }
     b.put("packbert_speedup_vs_peer", speedup);
-    log.printf(Locale.ROOT, "bench: %s: PackBERT %.1f sent/s, Spark NLP %.1f sent/s (x%.2f); cosine mean %.5f min %.5f%s%n",
-        rowName, t.sentencesPerSecond(), theirRate, speedup, cmp.meanCosine(), cmp.minCosine(), cmp.minCosine() >= 0.999 ? ""
-            : " (< 0.999: not like for like; lowest on \"" + sentences.get(cmp.minCosineRow()) + "\")");
+    log.printf(
+        Locale.ROOT,
+        "bench: %s: PackBERT %.1f sent/s, Spark NLP %.1f sent/s (x%.2f); cosine mean %.5f min %.5f%s%n",
+        rowName,
+        t.sentencesPerSecond(),
+        theirRate,
+        speedup,
+        cmp.meanCosine(),
+        cmp.minCosine(),
+        cmp.minCosine() >= 0.999
+            ? ""
+            : " (< 0.999: not like for like; lowest on \""
+                + sentences.get(cmp.minCosineRow())
+                + "\")");
   }
 
   /** The fields every timed PackBERT row has, from its times. */
-  private static void putRates(Map<String, Object> r, String model, String precision, VariantTimes t) {
+  private static void putRates(
+      Map<String, Object> r, String model, String precision, VariantTimes t) {
     r.put("model", model);
     r.put("precision", precision);
     r.put("sentences", t.sentences);

@@ -15,11 +15,16 @@ public final class CpuFeatures {
     return flags.contains(" avx512_bf16 ") || flags.contains(" amx_bf16 ");
   }
 
-  /** The first "flags" line of /proc/cpuinfo, padded with spaces so that whole flags can be matched. */
+  /**
+   * The first "flags" line of /proc/cpuinfo, padded with spaces so that whole flags can be matched.
+   */
   static String flags() {
     try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags"))
-          .findFirst().map(l -> " " + l.substring(l.indexOf(':') + 1).trim().toLowerCase(Locale.ROOT) + " ").orElse(" ");
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("flags"))
+          .findFirst()
+          .map(l -> " " + l.substring(l.indexOf(':') + 1).trim().toLowerCase(Locale.ROOT) + " ")
+          .orElse(" ");
     } catch (IOException | RuntimeException e) {
       return " ";
     }

@@ -3,8 +3,9 @@ package dev.packbert.bench;
 import dev.packbert.model.BertConfig;
 
 /**
- * Useful FLOPs of a BERT encoder on real tokens only (padding and cross-sentence attention pairs in a
- * packed row are waste, so they are not counted). One multiply-add = 2 FLOPs. For a sentence of n tokens:
+ * Useful FLOPs of a BERT encoder on real tokens only (padding and cross-sentence attention pairs in
+ * a packed row are waste, so they are not counted). One multiply-add = 2 FLOPs. For a sentence of n
+ * tokens:
  *
  * <pre>
  *   per layer, per token:  dense   2·(4·H² + 2·H·I)     Q, K, V, output projections and the two FFN matmuls
@@ -12,8 +13,9 @@ import dev.packbert.model.BertConfig;
  *   sentence total:        layers · n · (8·H² + 4·H·I + 4·n·H)
  * </pre>
  *
- * The dense term is 2 × the non-embedding matmul parameters (biases, LayerNorm, GELU, softmax and the
- * embedding lookups are left out: under 1 % at BERT-base). BERT-base: 170 MFLOP per token + 36.9 kFLOP·n.
+ * The dense term is 2 × the non-embedding matmul parameters (biases, LayerNorm, GELU, softmax and
+ * the embedding lookups are left out: under 1 % at BERT-base). BERT-base: 170 MFLOP per token +
+ * 36.9 kFLOP·n.
  */
 public final class FlopModel {
   private final BertConfig c;

@@ -13,11 +13,12 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * The denominator of MFU: what TensorFlow's fp32 MatMul achieves on this machine with the engine's
- * thread settings. Sampled between the benchmark's chunks, like the variants themselves, so that other
- * load on a shared machine lowers both sides of the ratio alike; the rate is total FLOPs / total time
- * over all samples (a mean, as the variants' rates are). Shape m×k · k×n; the benchmark uses 4096×768 · 768×3072
- * (BERT-base's FFN up-projection on one 4,096-token batch, the shape the variants' big matmuls have). Inputs are fed placeholders, so Grappler cannot fold
- * the product into a constant.
+ * thread settings. Sampled between the benchmark's chunks, like the variants themselves, so that
+ * other load on a shared machine lowers both sides of the ratio alike; the rate is total FLOPs /
+ * total time over all samples (a mean, as the variants' rates are). Shape m×k · k×n; the benchmark
+ * uses 4096×768 · 768×3072 (BERT-base's FFN up-projection on one 4,096-token batch, the shape the
+ * variants' big matmuls have). Inputs are fed placeholders, so Grappler cannot fold the product
+ * into a constant.
  */
 public final class MatmulRate implements AutoCloseable {
   private final Graph graph = new Graph();
@@ -32,11 +33,12 @@ public final class MatmulRate implements AutoCloseable {
   private long runs;
 
   public MatmulRate(EngineOptions o, int m, int k, int n) {
-    ConfigProto cfg = ConfigProto.newBuilder()
-        .setIntraOpParallelismThreads(o.intraOpThreads())
-        .setInterOpParallelismThreads(o.interOpThreads())
-        .putDeviceCount("GPU", 0)
-        .build();
+    ConfigProto cfg =
+        ConfigProto.newBuilder()
+            .setIntraOpParallelismThreads(o.intraOpThreads())
+            .setInterOpParallelismThreads(o.interOpThreads())
+            .putDeviceCount("GPU", 0)
+            .build();
     Ops tf = Ops.create(graph);
     pa = tf.placeholder(TFloat32.class);
     pb = tf.placeholder(TFloat32.class);

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Resident memory of this JVM from /proc (heap, TF's native arenas and oneDNN caches all count). */
+/**
+ * Resident memory of this JVM from /proc (heap, TF's native arenas and oneDNN caches all count).
+ */
 public final class MemoryProbe {
   private MemoryProbe() {}
 
@@ -13,7 +15,10 @@ public final class MemoryProbe {
     return read("VmRSS:");
   }
 
-  /** Peak resident set of the process so far (never decreases, so only the first variants can be told apart). */
+  /**
+   * Peak resident set of the process so far (never decreases, so only the first variants can be
+   * told apart).
+   */
   public static double peakMb() {
     return read("VmHWM:");
   }

@@ -13,8 +13,8 @@ import java.util.List;
 /**
  * Renames one value of an ONNX graph (a graph output, the node output that produces it and any node
  * input that reads it) by editing the protobuf wire format directly, with no ONNX classes: the
- * langchain4j MiniLM calls its hidden states {@code output_0}, Spark NLP's BERT reads only
- * {@code last_hidden_state}. Field numbers from onnx.proto: ModelProto.graph = 7; GraphProto.node = 1,
+ * langchain4j MiniLM calls its hidden states {@code output_0}, Spark NLP's BERT reads only {@code
+ * last_hidden_state}. Field numbers from onnx.proto: ModelProto.graph = 7; GraphProto.node = 1,
  * GraphProto.output = 12; NodeProto.input = 1, NodeProto.output = 2; ValueInfoProto.name = 1.
  */
 public final class OnnxOutputRenamer {
@@ -27,7 +27,10 @@ public final class OnnxOutputRenamer {
 
   private OnnxOutputRenamer() {}
 
-  /** Returns how many references were renamed (0 means the name was not found: the caller should stop). */
+  /**
+   * Returns how many references were renamed (0 means the name was not found: the caller should
+   * stop).
+   */
   public static int rename(Path in, Path out, String from, String to) throws IOException {
     UnknownFieldSet model;
     try (InputStream s = Files.newInputStream(in)) {
@@ -42,13 +45,27 @@ public final class OnnxOutputRenamer {
     UnknownFieldSet.Builder g = UnknownFieldSet.newBuilder(graph);
     g.clearField(GRAPH_NODE);
     g.clearField(GRAPH_OUTPUT);
-    g.addField(GRAPH_NODE, mapMessages(graph.getField(GRAPH_NODE), node ->
-        renameStrings(renameStrings(node, NODE_INPUT, from, to, renamed), NODE_OUTPUT, from, to, renamed)));
-    g.addField(GRAPH_OUTPUT, mapMessages(graph.getField(GRAPH_OUTPUT), vi ->
-        renameStrings(vi, VALUE_INFO_NAME, from, to, renamed)));
+    g.addField(
+        GRAPH_NODE,
+        mapMessages(
+            graph.getField(GRAPH_NODE),
+            node ->
+                renameStrings(
+                    renameStrings(node, NODE_INPUT, from, to, renamed),
+                    NODE_OUTPUT,
+                    from,
+                    to,
+                    renamed)));
+    g.addField(
+        GRAPH_OUTPUT,
+        mapMessages(
+            graph.getField(GRAPH_OUTPUT),
+            vi -> renameStrings(vi, VALUE_INFO_NAME, from, to, renamed)));
     UnknownFieldSet.Builder m = UnknownFieldSet.newBuilder(model);
     m.clearField(MODEL_GRAPH);
-    m.addField(MODEL_GRAPH, UnknownFieldSet.Field.newBuilder().addLengthDelimited(g.build().toByteString()).build());
+    m.addField(
+        MODEL_GRAPH,
+        UnknownFieldSet.Field.newBuilder().addLengthDelimited(g.build().toByteString()).build());
     try (OutputStream o = Files.newOutputStream(out)) {
       m.build().writeTo(o);
     }
@@ -59,7 +76,8 @@ public final class OnnxOutputRenamer {
     UnknownFieldSet apply(UnknownFieldSet message) throws IOException;
   }
 
-  private static UnknownFieldSet.Field mapMessages(UnknownFieldSet.Field f, Edit edit) throws IOException {
+  private static UnknownFieldSet.Field mapMessages(UnknownFieldSet.Field f, Edit edit)
+      throws IOException {
     UnknownFieldSet.Field.Builder b = UnknownFieldSet.Field.newBuilder();
     if (f != null) {
       for (ByteString bytes : f.getLengthDelimitedList()) {
@@ -69,7 +87,8 @@ public final class OnnxOutputRenamer {
     return b.build();
   }
 
-  private static UnknownFieldSet renameStrings(UnknownFieldSet msg, int field, String from, String to, int[] count) {
+  private static UnknownFieldSet renameStrings(
+      UnknownFieldSet msg, int field, String from, String to, int[] count) {
     UnknownFieldSet.Field f = msg.getField(field);
     if (f == null) {
       return msg;
@@ -90,7 +109,8 @@ public final class OnnxOutputRenamer {
     }
     UnknownFieldSet.Field.Builder nb = UnknownFieldSet.Field.newBuilder();
     values.forEach(nb::addLengthDelimited);
-    // field order inside a message does not matter to protobuf parsers, so re-adding at the end is fine
+    // field order inside a message does not matter to protobuf parsers, so re-adding at the end is
+    // fine
     return UnknownFieldSet.newBuilder(msg).clearField(field).addField(field, nb.build()).build();
   }
 }

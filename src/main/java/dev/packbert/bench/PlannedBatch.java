@@ -2,5 +2,8 @@ package dev.packbert.bench;
 
 import dev.packbert.model.PackedBatch;
 
-/** A model batch and, per sentence of the batch, its index in the planned token array (to restore input order). */
+/**
+ * A model batch and, per sentence of the batch, its index in the planned token array (to restore
+ * input order).
+ */
 public record PlannedBatch(PackedBatch batch, int[] inputIndex, long realTokens, long slots) {}

@@ -6,21 +6,35 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One way of turning sentences into model batches. Every variant sees the same token ids (clipped to
- * {@link BenchCorpus#MAX_TOKENS}), the same model and the same threads; only the batching differs.
+ * One way of turning sentences into model batches. Every variant sees the same token ids (clipped
+ * to {@link BenchCorpus#MAX_TOKENS}), the same model and the same threads; only the batching
+ * differs.
  */
-public record Variant(String name, Kind kind, int rowLength, int batchSentences, int tokenBudget, Precision precision,
+public record Variant(
+    String name,
+    Kind kind,
+    int rowLength,
+    int batchSentences,
+    int tokenBudget,
+    Precision precision,
     int sampleEvery) {
 
   /** A variant that embeds every sentence. */
-  public Variant(String name, Kind kind, int rowLength, int batchSentences, int tokenBudget, Precision precision) {
+  public Variant(
+      String name,
+      Kind kind,
+      int rowLength,
+      int batchSentences,
+      int tokenBudget,
+      Precision precision) {
     this(name, kind, rowLength, batchSentences, tokenBudget, precision, 1);
   }
 
   /**
-   * fixed-128 embeds every 4th sentence of each chunk: its work per sentence is one 128-slot row whatever the
-   * sentence, so a quarter of the sentences gives the same rate, and the default run stays under 20 minutes
-   * (fixed-128 on all 2,000 would be a third of it). Still alternated with the others in every chunk.
+   * fixed-128 embeds every 4th sentence of each chunk: its work per sentence is one 128-slot row
+   * whatever the sentence, so a quarter of the sentences gives the same rate, and the default run
+   * stays under 20 minutes (fixed-128 on all 2,000 would be a third of it). Still alternated with
+   * the others in every chunk.
    */
   public static final int FIXED_SAMPLE_EVERY = 4;
 
@@ -33,7 +47,9 @@ public record Variant(String name, Kind kind, int rowLength, int batchSentences,
     DYNAMIC_SORTED,
     /** SPFHP-packed rows, mask built in the graph from segment ids. */
     PACKED,
-    /** The same rows, the [L,L] mask built in Java by BlockDiagonalMask and fed (the UDF's path). */
+    /**
+     * The same rows, the [L,L] mask built in Java by BlockDiagonalMask and fed (the UDF's path).
+     */
     PACKED_UDF_MASK
   }
 
@@ -50,14 +66,16 @@ public record Variant(String name, Kind kind, int rowLength, int batchSentences,
     for (int l : new int[] {128, 256, 512}) {
       v.add(new Variant("packed-spfhp-" + l, Kind.PACKED, l, 0, TOKEN_BUDGET, Precision.FP32));
     }
-    v.add(new Variant("packed-udf-mask-128", Kind.PACKED_UDF_MASK, 128, 0, TOKEN_BUDGET, Precision.FP32));
+    v.add(
+        new Variant(
+            "packed-udf-mask-128", Kind.PACKED_UDF_MASK, 128, 0, TOKEN_BUDGET, Precision.FP32));
     v.add(new Variant("packed-bf16-128", Kind.PACKED, 128, 0, TOKEN_BUDGET, Precision.BF16));
     return v;
   }
 
   /**
-   * All variants, less bf16 on a CPU without bf16 instructions: there oneDNN's rewrite leaves the graph
-   * fp32, so the row would repeat packed-spfhp-128 at the cost of a whole variant's run time.
+   * All variants, less bf16 on a CPU without bf16 instructions: there oneDNN's rewrite leaves the
+   * graph fp32, so the row would repeat packed-spfhp-128 at the cost of a whole variant's run time.
    */
   public static List<Variant> defaults() {
     List<Variant> v = all();
@@ -67,7 +85,10 @@ public record Variant(String name, Kind kind, int rowLength, int batchSentences,
     return v;
   }
 
-  /** "default", "all", or the variants whose name matches one of the comma-separated filters (exact name or prefix). */
+  /**
+   * "default", "all", or the variants whose name matches one of the comma-separated filters (exact
+   * name or prefix).
+   */
   public static List<Variant> select(String filter) {
     if (filter == null || filter.isBlank() || filter.equalsIgnoreCase("default")) {
       return defaults();
@@ -83,8 +104,11 @@ public record Variant(String name, Kind kind, int rowLength, int batchSentences,
       }
     }
     if (out.isEmpty()) {
-      throw new IllegalArgumentException("--variants '" + filter + "' matches none of "
-          + all().stream().map(Variant::name).toList());
+      throw new IllegalArgumentException(
+          "--variants '"
+              + filter
+              + "' matches none of "
+              + all().stream().map(Variant::name).toList());
     }
     return out;
   }

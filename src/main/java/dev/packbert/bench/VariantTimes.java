@@ -1,6 +1,9 @@
 package dev.packbert.bench;
 
-/** What one variant spent where, summed over all its chunks (the profile that explains a missed target). */
+/**
+ * What one variant spent where, summed over all its chunks (the profile that explains a missed
+ * target).
+ */
 public final class VariantTimes {
   long planNanos;
   long maskNanos;

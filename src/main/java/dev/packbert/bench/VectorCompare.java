@@ -2,14 +2,19 @@ package dev.packbert.bench;
 
 import java.util.function.IntPredicate;
 
-/** Differences between two row-major [n, hidden] vector tables over their first {@code count} rows. */
-public record VectorCompare(double maxAbsDiff, double meanCosine, double minCosine, int compared, int minCosineRow) {
+/**
+ * Differences between two row-major [n, hidden] vector tables over their first {@code count} rows.
+ */
+public record VectorCompare(
+    double maxAbsDiff, double meanCosine, double minCosine, int compared, int minCosineRow) {
 
   public static VectorCompare of(float[] a, float[] b, int hidden, int count) {
     return of(a, b, hidden, count, s -> true);
   }
 
-  /** Only the rows among the first {@code count} that {@code rows} accepts (a sampled variant's). */
+  /**
+   * Only the rows among the first {@code count} that {@code rows} accepts (a sampled variant's).
+   */
   public static VectorCompare of(float[] a, float[] b, int hidden, int count, IntPredicate rows) {
     double maxAbs = 0;
     double sumCos = 0;
@@ -31,8 +36,12 @@ public record VectorCompare(double maxAbsDiff, double meanCosine, double minCosi
         minRow = s;
       }
     }
-    return new VectorCompare(maxAbs, compared == 0 ? Double.NaN : sumCos / compared,
-        compared == 0 ? Double.NaN : minCos, compared, minRow);
+    return new VectorCompare(
+        maxAbs,
+        compared == 0 ? Double.NaN : sumCos / compared,
+        compared == 0 ? Double.NaN : minCos,
+        compared,
+        minRow);
   }
 
   /** Cosine between row {@code aRow} of table {@code a} and row {@code bRow} of table {@code b}. */

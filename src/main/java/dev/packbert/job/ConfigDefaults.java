@@ -5,7 +5,9 @@ import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** Supplies picocli's defaults from the HOCON config, so --help shows the values a run really uses. */
+/**
+ * Supplies picocli's defaults from the HOCON config, so --help shows the values a run really uses.
+ */
 final class ConfigDefaults implements IDefaultValueProvider {
   private final Config config;
 

@@ -25,15 +25,21 @@ final class DocumentRollup {
 
   static Dataset<Row> of(Dataset<Row> sentences, Set<Pooling> poolings) {
     List<Pooling> order = List.copyOf(poolings);
-    StructType schema = new StructType().add("doc_id", DataTypes.StringType, false)
-        .add("num_sentences", DataTypes.IntegerType, false);
+    StructType schema =
+        new StructType()
+            .add("doc_id", DataTypes.StringType, false)
+            .add("num_sentences", DataTypes.IntegerType, false);
     for (Pooling p : order) {
       schema = schema.add(p.column(), DataTypes.createArrayType(DataTypes.FloatType, false), false);
     }
     int tokensCol = sentences.schema().fieldIndex("num_tokens");
-    int[] vecCols = order.stream().mapToInt(p -> sentences.schema().fieldIndex(p.column())).toArray();
-    return sentences.groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
-        .mapGroups((MapGroupsFunction<String, Row, Row>) (doc, rows) -> rollup(doc, rows, tokensCol, vecCols),
+    int[] vecCols =
+        order.stream().mapToInt(p -> sentences.schema().fieldIndex(p.column())).toArray();
+    return sentences
+        .groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
+        .mapGroups(
+            (MapGroupsFunction<String, Row, Row>)
+                (doc, rows) -> rollup(doc, rows, tokensCol, vecCols),
             Encoders.row(schema));
   }
 
@@ -47,7 +53,10 @@ final class DocumentRollup {
     return RowFactory.create(out.toArray());
   }
 
-  /** For each vector column, Σ w·v / Σ w over the rows, with w = the row's weight column (at least 1). */
+  /**
+   * For each vector column, Σ w·v / Σ w over the rows, with w = the row's weight column (at least
+   * 1).
+   */
   static float[][] weightedMeans(List<Row> rows, int weightCol, int[] vecCols) {
     double[][] sums = new double[vecCols.length][];
     double weight = 0;

@@ -7,26 +7,43 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code packbert embed}: the fixed command-line contract other tools call. */
-@Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Embed every sentence (and optionally document) of a text collection with packed BERT.")
+@Command(
+    name = "embed",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Embed every sentence (and optionally document) of a text collection with packed BERT.")
 public class EmbedCommand implements Callable<Integer> {
 
-  @Option(names = "--input", required = true, description = "input file or directory (local, hdfs://, s3a://)")
+  @Option(
+      names = "--input",
+      required = true,
+      description = "input file or directory (local, hdfs://, s3a://)")
   String input;
 
-  @Option(names = "--output", required = true, description = "output directory (local, hdfs://, s3a://)")
+  @Option(
+      names = "--output",
+      required = true,
+      description = "output directory (local, hdfs://, s3a://)")
   String output;
 
-  @Option(names = "--input-format", description = "text | jsonl | parquet | csv (default: from the extension)")
+  @Option(
+      names = "--input-format",
+      description = "text | jsonl | parquet | csv (default: from the extension)")
   String inputFormat;
 
-  @Option(names = "--id-col", description = "document id column (default: ${DEFAULT-VALUE}; if absent, the 0-based row number)")
+  @Option(
+      names = "--id-col",
+      description =
+          "document id column (default: ${DEFAULT-VALUE}; if absent, the 0-based row number)")
   String idCol;
 
   @Option(names = "--text-col", description = "text column (default: ${DEFAULT-VALUE})")
   String textCol;
 
-  @Option(names = "--output-format", description = "parquet | json | delta (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--output-format",
+      description = "parquet | json | delta (default: ${DEFAULT-VALUE})")
   String outputFormat;
 
   @Option(names = "--model", description = "model name or directory (default: ${DEFAULT-VALUE})")
@@ -38,22 +55,32 @@ public class EmbedCommand implements Callable<Integer> {
   @Option(names = "--unit", description = "sentence | document | both (default: ${DEFAULT-VALUE})")
   String unit;
 
-  @Option(names = "--pooling", description = "comma list of cls, mean, pooler (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--pooling",
+      description = "comma list of cls, mean, pooler (default: ${DEFAULT-VALUE})")
   String pooling;
 
-  @Option(names = "--max-seq-length", description = "tokens per packed row (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--max-seq-length",
+      description = "tokens per packed row (default: ${DEFAULT-VALUE})")
   Integer maxSeqLength;
 
-  @Option(names = "--packing", description = "spfhp | lpfhp | ffd | none (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--packing",
+      description = "spfhp | lpfhp | ffd | none (default: ${DEFAULT-VALUE})")
   String packing;
 
-  @Option(names = "--tokens-per-batch", description = "token budget of one engine call (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--tokens-per-batch",
+      description = "token budget of one engine call (default: ${DEFAULT-VALUE})")
   Integer tokensPerBatch;
 
   @Option(names = "--precision", description = "fp32 | bf16 (default: ${DEFAULT-VALUE})")
   String precision;
 
-  @Option(names = "--master", description = "Spark master; ignored under spark-submit (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--master",
+      description = "Spark master; ignored under spark-submit (default: ${DEFAULT-VALUE})")
   String master;
 
   @Option(names = "--conf", description = "Spark setting key=value (repeatable)")
@@ -62,13 +89,19 @@ public class EmbedCommand implements Callable<Integer> {
   @Option(names = "--config", description = "HOCON file layered over conf/application.conf")
   String config;
 
-  @Option(names = "--scope", description = "partition | document: which sentences may share a row (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--scope",
+      description =
+          "partition | document: which sentences may share a row (default: ${DEFAULT-VALUE})")
   String scope;
 
   @Option(names = "--over-length", description = "truncate | split (default: ${DEFAULT-VALUE})")
   String overLength;
 
-  @Option(names = "--partitions", description = "partitions to spread the documents over; 0 = about 500 documents each, at most 4 per core (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--partitions",
+      description =
+          "partitions to spread the documents over; 0 = about 500 documents each, at most 4 per core (default: ${DEFAULT-VALUE})")
   Integer partitions;
 
   @Override

@@ -54,16 +54,26 @@ public final class EmbedJob {
     Path modelDir = ModelRegistry.resolve(s.model(), s.sparkConf());
     BertConfig config = ModelLoader.config(modelDir);
     if (s.maxSeqLength() > config.maxPositions()) {
-      throw new UserError("--max-seq-length " + s.maxSeqLength() + " exceeds the model's " + config.maxPositions()
-          + " positions");
+      throw new UserError(
+          "--max-seq-length "
+              + s.maxSeqLength()
+              + " exceeds the model's "
+              + config.maxPositions()
+              + " positions");
     }
     ModelVocabulary vocab = ModelVocabulary.read(modelDir);
     if (vocab.tokens().size() != config.vocabSize()) {
-      throw new UserError("model " + s.model() + ": vocabulary has " + vocab.tokens().size() + " tokens, weights "
-          + config.vocabSize());
+      throw new UserError(
+          "model "
+              + s.model()
+              + ": vocabulary has "
+              + vocab.tokens().size()
+              + " tokens, weights "
+              + config.vocabSize());
     }
     // The executors load the weights, where a truncated or contradicting model would only show as a
-    // failed task after OUTPUT had been started; reading them here once turns it into a one-line error
+    // failed task after OUTPUT had been started; reading them here once turns it into a one-line
+    // error
     // before Spark starts (cost: one extra read of the weights, ~1 s for BERT-base).
     ModelLoader.weights(modelDir);
     requireLocalInputExists();
@@ -72,7 +82,8 @@ public final class EmbedJob {
     boolean outputExisted = exists(spark, s.output());
     try {
       return run(spark, t0, vocab);
-    } catch (Throwable e) { // Spark rethrows checked exceptions undeclared; precise rethrow keeps them
+    } catch (
+        Throwable e) { // Spark rethrows checked exceptions undeclared; precise rethrow keeps them
       // a failed run must not leave a half-written OUTPUT that looks like a result
       if (!outputExisted) {
         deleteQuietly(spark, s.output());
@@ -119,19 +130,25 @@ public final class EmbedJob {
     if (System.getProperty("spark.master") == null) {
       b.master(s.master());
     }
-    s.sparkConf().forEach((k, v) -> {
-      if (!k.startsWith("packbert.")) {
-        b.config(k, v);
-      }
-    });
+    s.sparkConf()
+        .forEach(
+            (k, v) -> {
+              if (!k.startsWith("packbert.")) {
+                b.config(k, v);
+              }
+            });
     if (s.outputFormat().equals("delta")) {
       b.config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
-      b.config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+      b.config(
+          "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
     }
     return b.getOrCreate();
   }
 
-  /** @param vocab read once on the driver before Spark starts; the tokenizer stage ships it to the executors */
+  /**
+   * @param vocab read once on the driver before Spark starts; the tokenizer stage ships it to the
+   *     executors
+   */
   private JobSummary run(SparkSession spark, long t0, ModelVocabulary vocab) {
     Dataset<Row> docs;
     try {
@@ -140,51 +157,65 @@ public final class EmbedJob {
       if (e instanceof UserError u) {
         throw u;
       }
-      // the innermost message says what is wrong ("... is not a Parquet file"); the outer ones say "Job aborted"
+      // the innermost message says what is wrong ("... is not a Parquet file"); the outer ones say
+      // "Job aborted"
       Throwable root = e;
       while (root.getCause() != null && root.getCause() != root) {
         root = root.getCause();
       }
-      throw new UserError("cannot read --input " + s.input() + " as " + s.inputFormat() + ": "
-          + PackBertCli.oneLine(String.valueOf(root.getMessage())));
+      throw new UserError(
+          "cannot read --input "
+              + s.input()
+              + " as "
+              + s.inputFormat()
+              + ": "
+              + PackBertCli.oneLine(String.valueOf(root.getMessage())));
     }
     docs = docs.persist(StorageLevel.MEMORY_AND_DISK());
     long inputRows = docs.count();
-    int partitions = s.partitions() > 0 ? s.partitions() : autoPartitions(inputRows, spark.sparkContext().defaultParallelism());
+    int partitions =
+        s.partitions() > 0
+            ? s.partitions()
+            : autoPartitions(inputRows, spark.sparkContext().defaultParallelism());
 
     Dataset<Row> readable = docs.where(col(InputReader.UNREADABLE).isNull());
-    Dataset<Row> rejectedDocs = docs.where(col(InputReader.UNREADABLE).isNotNull())
-        .select(col(InputReader.ID).as("doc_id"), col(InputReader.UNREADABLE).as("reason"))
-        .unionByName(SentenceSplitter.rejected(readable, InputReader.ID, InputReader.TEXT))
-        .withColumn("sentence_index", lit(null).cast("int"))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> rejectedDocs =
+        docs.where(col(InputReader.UNREADABLE).isNotNull())
+            .select(col(InputReader.ID).as("doc_id"), col(InputReader.UNREADABLE).as("reason"))
+            .unionByName(SentenceSplitter.rejected(readable, InputReader.ID, InputReader.TEXT))
+            .withColumn("sentence_index", lit(null).cast("int"))
+            .persist(StorageLevel.MEMORY_AND_DISK());
 
-    Dataset<Row> sentences = SentenceSplitter.split(readable.repartition(partitions), InputReader.ID,
-        InputReader.TEXT, s.split());
-    Dataset<Row> tokenized = new WordPieceTokenizerStage()
-        .setVocabulary(Vocabulary.of(vocab.tokens()))
-        .setLowerCase(vocab.lowerCase())
-        .transform(sentences);
+    Dataset<Row> sentences =
+        SentenceSplitter.split(
+            readable.repartition(partitions), InputReader.ID, InputReader.TEXT, s.split());
+    Dataset<Row> tokenized =
+        new WordPieceTokenizerStage()
+            .setVocabulary(Vocabulary.of(vocab.tokens()))
+            .setLowerCase(vocab.lowerCase())
+            .transform(sentences);
     PackingStats packing = PackingStats.register(spark.sparkContext());
-    Dataset<Row> packed = new SentencePacker()
-        .setMaxSeqLength(s.maxSeqLength())
-        .setAlgorithm(s.packing())
-        .setScope(s.scope())
-        .setOverLength(s.overLength())
-        .setSplitStride(s.splitStride())
-        .setWindow(s.window())
-        .setMaxSentencesPerRow(s.maxSentencesPerRow())
-        .setStats(packing)
-        .transform(tokenized);
+    Dataset<Row> packed =
+        new SentencePacker()
+            .setMaxSeqLength(s.maxSeqLength())
+            .setAlgorithm(s.packing())
+            .setScope(s.scope())
+            .setOverLength(s.overLength())
+            .setSplitStride(s.splitStride())
+            .setWindow(s.window())
+            .setMaxSentencesPerRow(s.maxSentencesPerRow())
+            .setStats(packing)
+            .transform(tokenized);
     EmbedderStats embedding = new EmbedderStats(spark.sparkContext());
-    Dataset<Row> embedded = new BertEmbedder()
-        .setModel(s.model())
-        .setPoolings(s.poolings().stream().map(Pooling::column).toArray(String[]::new))
-        .setTokensPerBatch(s.tokensPerBatch())
-        .setPrecision(s.precision().name())
-        .setStats(embedding)
-        .transform(packed)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> embedded =
+        new BertEmbedder()
+            .setModel(s.model())
+            .setPoolings(s.poolings().stream().map(Pooling::column).toArray(String[]::new))
+            .setTokensPerBatch(s.tokensPerBatch())
+            .setPrecision(s.precision().name())
+            .setStats(embedding)
+            .transform(packed)
+            .persist(StorageLevel.MEMORY_AND_DISK());
 
     long sentencesOut;
     long documentsOut = 0;
@@ -192,15 +223,17 @@ public final class EmbedJob {
     LiveAccumulators liveRows = new LiveAccumulators(embedding.rows);
     spark.sparkContext().addSparkListener(liveSentences);
     spark.sparkContext().addSparkListener(liveRows);
-    try (ProgressReporter progress = new ProgressReporter(s.progressSeconds(), liveSentences::value,
-        liveRows::value)) {
-      // Compute (and cache) the embeddings exactly once, before several outputs read them: two tasks of
+    try (ProgressReporter progress =
+        new ProgressReporter(s.progressSeconds(), liveSentences::value, liveRows::value)) {
+      // Compute (and cache) the embeddings exactly once, before several outputs read them: two
+      // tasks of
       // a later union could otherwise each compute the same partition on different executors, which
       // costs the work twice and makes the accumulators count it twice.
       embedded.count();
       Dataset<Row> ok = embedded.where(col("error").isNull());
-      Dataset<Row> good = (s.overLength().equals("split") ? SplitPieceMerger.merge(ok, s.poolings()) : ok)
-          .select(outputColumns());
+      Dataset<Row> good =
+          (s.overLength().equals("split") ? SplitPieceMerger.merge(ok, s.poolings()) : ok)
+              .select(outputColumns());
       if (s.sentenceOutput()) {
         write(good, s.output() + "/sentences");
         sentencesOut = spark.read().format(readFormat()).load(s.output() + "/sentences").count();
@@ -212,8 +245,10 @@ public final class EmbedJob {
         documentsOut = spark.read().format(readFormat()).load(s.output() + "/documents").count();
       }
     }
-    Dataset<Row> failed = embedded.where(col("error").isNotNull())
-        .select(col("doc_id"), col("error").as("reason"), col("sentence_index"));
+    Dataset<Row> failed =
+        embedded
+            .where(col("error").isNotNull())
+            .select(col("doc_id"), col("error").as("reason"), col("sentence_index"));
     Dataset<Row> rejected = rejectedDocs.unionByName(failed);
     rejected.coalesce(1).write().mode(SaveMode.Overwrite).json(s.output() + "/_rejected");
     Map<String, Long> reasons = new LinkedHashMap<>();
@@ -224,26 +259,27 @@ public final class EmbedJob {
     long failedSentences = failed.count();
 
     double wall = (System.nanoTime() - t0) / 1e9;
-    JobSummary summary = new JobSummary()
-        .put("input_rows", inputRows)
-        .put("documents", inputRows - rejectedRows)
-        .put("rejected_rows", rejectedRows)
-        .put("rejected_by_reason", reasons)
-        .put("sentences", sentencesOut)
-        .put("document_vectors", documentsOut)
-        .put("tokens", packing.realTokens())
-        .put("packed_rows", packing.rows())
-        .put("token_slots", packing.tokenSlots())
-        .put("padding_efficiency", round(packing.efficiency()))
-        .put("truncated", packing.truncated())
-        .put("split_sentences", packing.splitSentences())
-        .put("failed_rows", failedSentences)
-        .put("wall_seconds", round(wall))
-        .put("graph_seconds", round(embedding.graphNanos.value() / 1e9))
-        .put("sentences_per_second", round(sentencesOut / wall))
-        .put("model", s.model())
-        .put("output", s.output())
-        .put("settings", s.describe());
+    JobSummary summary =
+        new JobSummary()
+            .put("input_rows", inputRows)
+            .put("documents", inputRows - rejectedRows)
+            .put("rejected_rows", rejectedRows)
+            .put("rejected_by_reason", reasons)
+            .put("sentences", sentencesOut)
+            .put("document_vectors", documentsOut)
+            .put("tokens", packing.realTokens())
+            .put("packed_rows", packing.rows())
+            .put("token_slots", packing.tokenSlots())
+            .put("padding_efficiency", round(packing.efficiency()))
+            .put("truncated", packing.truncated())
+            .put("split_sentences", packing.splitSentences())
+            .put("failed_rows", failedSentences)
+            .put("wall_seconds", round(wall))
+            .put("graph_seconds", round(embedding.graphNanos.value() / 1e9))
+            .put("sentences_per_second", round(sentencesOut / wall))
+            .put("model", s.model())
+            .put("output", s.output())
+            .put("settings", s.describe());
     writeSummary(spark, summary);
     embedded.unpersist();
     docs.unpersist();
@@ -252,9 +288,9 @@ public final class EmbedJob {
   }
 
   /**
-   * Packing happens within a partition, so tiny partitions pack badly; and one task already uses all
-   * of an executor's cores through TensorFlow's thread pool. So: about 500 documents per partition,
-   * at most 4 per core (for balance and visible progress on large inputs).
+   * Packing happens within a partition, so tiny partitions pack badly; and one task already uses
+   * all of an executor's cores through TensorFlow's thread pool. So: about 500 documents per
+   * partition, at most 4 per core (for balance and visible progress on large inputs).
    */
   static int autoPartitions(long inputRows, int parallelism) {
     long wanted = (inputRows + 499) / 500;
@@ -262,8 +298,16 @@ public final class EmbedJob {
   }
 
   private Column[] outputColumns() {
-    List<Column> c = new ArrayList<>(List.of(col("doc_id"), col("sentence_index"), col("begin"), col("end"),
-        col("text"), col("num_tokens"), col("truncated")));
+    List<Column> c =
+        new ArrayList<>(
+            List.of(
+                col("doc_id"),
+                col("sentence_index"),
+                col("begin"),
+                col("end"),
+                col("text"),
+                col("num_tokens"),
+                col("truncated")));
     for (Pooling p : s.poolings()) {
       c.add(col(p.column()));
     }
@@ -279,7 +323,8 @@ public final class EmbedJob {
   }
 
   private void writeSummary(SparkSession spark, JobSummary summary) {
-    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(s.output() + "/_packbert_summary.json");
+    org.apache.hadoop.fs.Path p =
+        new org.apache.hadoop.fs.Path(s.output() + "/_packbert_summary.json");
     try {
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       try (OutputStream out = fs.create(p, true)) {

@@ -49,19 +49,32 @@ record EmbedSettings(
       }
       spark.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
     }
-    EmbedSettings s = new EmbedSettings(c.input, c.output, inputFormat,
-        or(c.idCol, conf.getString("id-col")), c.idCol != null, or(c.textCol, conf.getString("text-col")),
-        or(c.outputFormat, conf.getString("output-format")), or(c.model, conf.getString("model")),
-        or(c.split, conf.getString("split")), or(c.unit, conf.getString("unit")),
-        parsePoolings(or(c.pooling, conf.getString("pooling"))),
-        c.maxSeqLength != null ? c.maxSeqLength : conf.getInt("max-seq-length"),
-        or(c.packing, conf.getString("packing")),
-        c.tokensPerBatch != null ? c.tokensPerBatch : conf.getInt("tokens-per-batch"),
-        parsePrecision(or(c.precision, conf.getString("precision"))),
-        or(c.master, conf.getString("master")), spark,
-        or(c.scope, conf.getString("scope")), or(c.overLength, conf.getString("over-length")),
-        conf.getInt("split-stride"), conf.getInt("window"), conf.getInt("max-sentences-per-row"),
-        c.partitions != null ? c.partitions : conf.getInt("partitions"), conf.getInt("progress-seconds"));
+    EmbedSettings s =
+        new EmbedSettings(
+            c.input,
+            c.output,
+            inputFormat,
+            or(c.idCol, conf.getString("id-col")),
+            c.idCol != null,
+            or(c.textCol, conf.getString("text-col")),
+            or(c.outputFormat, conf.getString("output-format")),
+            or(c.model, conf.getString("model")),
+            or(c.split, conf.getString("split")),
+            or(c.unit, conf.getString("unit")),
+            parsePoolings(or(c.pooling, conf.getString("pooling"))),
+            c.maxSeqLength != null ? c.maxSeqLength : conf.getInt("max-seq-length"),
+            or(c.packing, conf.getString("packing")),
+            c.tokensPerBatch != null ? c.tokensPerBatch : conf.getInt("tokens-per-batch"),
+            parsePrecision(or(c.precision, conf.getString("precision"))),
+            or(c.master, conf.getString("master")),
+            spark,
+            or(c.scope, conf.getString("scope")),
+            or(c.overLength, conf.getString("over-length")),
+            conf.getInt("split-stride"),
+            conf.getInt("window"),
+            conf.getInt("max-sentences-per-row"),
+            c.partitions != null ? c.partitions : conf.getInt("partitions"),
+            conf.getInt("progress-seconds"));
     s.check();
     return s;
   }
@@ -78,7 +91,11 @@ record EmbedSettings(
       throw new UserError("--max-seq-length " + maxSeqLength + " is too small (minimum 8)");
     }
     if (tokensPerBatch < maxSeqLength) {
-      throw new UserError("--tokens-per-batch " + tokensPerBatch + " must be at least --max-seq-length " + maxSeqLength);
+      throw new UserError(
+          "--tokens-per-batch "
+              + tokensPerBatch
+              + " must be at least --max-seq-length "
+              + maxSeqLength);
     }
     if (partitions < 0) {
       throw new UserError("--partitions must be ≥ 0");
@@ -133,7 +150,10 @@ record EmbedSettings(
     if (p.endsWith(".txt") || p.endsWith(".text")) {
       return "text";
     }
-    throw new UserError("cannot tell the format of " + path + " from its name; pass --input-format text|jsonl|parquet|csv");
+    throw new UserError(
+        "cannot tell the format of "
+            + path
+            + " from its name; pass --input-format text|jsonl|parquet|csv");
   }
 
   private static String or(String flag, String conf) {

@@ -25,11 +25,14 @@ final class JobConfig {
       if (!f.isFile()) {
         throw new UserError("--config " + userFile + ": no such file");
       }
-      base = ConfigFactory.parseFile(f, ConfigParseOptions.defaults().setAllowMissing(false)).withFallback(base);
+      base =
+          ConfigFactory.parseFile(f, ConfigParseOptions.defaults().setAllowMissing(false))
+              .withFallback(base);
     }
     Config c = base.resolve();
     if (!c.hasPath("packbert")) {
-      throw new UserError("configuration has no 'packbert' section (is conf/application.conf on the classpath?)");
+      throw new UserError(
+          "configuration has no 'packbert' section (is conf/application.conf on the classpath?)");
     }
     return c.getConfig("packbert");
   }

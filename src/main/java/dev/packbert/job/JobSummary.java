@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What a run did, accounted row by row: printed at the end and written as OUTPUT/_packbert_summary.json. */
+/**
+ * What a run did, accounted row by row: printed at the end and written as
+ * OUTPUT/_packbert_summary.json.
+ */
 public final class JobSummary {
   private final Map<String, Object> fields = new LinkedHashMap<>();
 
@@ -20,7 +23,9 @@ public final class JobSummary {
 
   public String toJson() {
     try {
-      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(fields);
+      return new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(fields);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

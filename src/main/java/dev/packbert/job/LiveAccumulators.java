@@ -33,11 +33,13 @@ final class LiveAccumulators extends SparkListener {
 
   @Override
   public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
-    for (Tuple4<Object, Object, Object, scala.collection.Seq<AccumulableInfo>> t
-        : JavaConverters.seqAsJavaList(update.accumUpdates())) {
+    for (Tuple4<Object, Object, Object, scala.collection.Seq<AccumulableInfo>> t :
+        JavaConverters.seqAsJavaList(update.accumUpdates())) {
       long taskId = (Long) t._1();
       for (AccumulableInfo info : JavaConverters.seqAsJavaList(t._4())) {
-        if (info.id() == acc.id() && info.update().isDefined() && info.update().get() instanceof Long l) {
+        if (info.id() == acc.id()
+            && info.update().isDefined()
+            && info.update().get() instanceof Long l) {
           running.put(taskId, l);
         }
       }

@@ -6,7 +6,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code bin/packbert} and of the cluster jar. */
-@Command(name = "packbert", mixinStandardHelpOptions = true, version = "PackBERT 0.1.0",
+@Command(
+    name = "packbert",
+    mixinStandardHelpOptions = true,
+    version = "PackBERT 0.1.0",
     description = "Packed-sequence BERT embeddings on Apache Spark.",
     subcommands = {EmbedCommand.class, BenchCommand.class})
 public class PackBertCli implements Runnable {
@@ -19,35 +22,44 @@ public class PackBertCli implements Runnable {
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new PackBertCli());
     try {
-      cli.setDefaultValueProvider(new ConfigDefaults(JobConfig.load(JobConfig.configFileArgument(args))));
+      cli.setDefaultValueProvider(
+          new ConfigDefaults(JobConfig.load(JobConfig.configFileArgument(args))));
     } catch (UserError e) {
       System.err.println("packbert: " + e.getMessage());
       return 2;
     }
-    cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      Throwable root = ex;
-      if (ex instanceof UserError || ex instanceof ModelFormatException || ex instanceof IllegalArgumentException) {
-        System.err.println("packbert: " + oneLine(ex.getMessage()));
-        return 2;
-      }
-      while (root.getCause() != null && root.getCause() != root) {
-        if (root instanceof ModelFormatException) {
-          break;
-        }
-        root = root.getCause();
-      }
-      if (root instanceof ModelFormatException) {
-        System.err.println("packbert: " + oneLine(root.getMessage()));
-        return 2;
-      }
-      System.err.println("packbert: failed: " + ex.getClass().getSimpleName() + ": " + oneLine(ex.getMessage()));
-      ex.printStackTrace();
-      return 1;
-    });
-    cli.setParameterExceptionHandler((ex, a) -> {
-      System.err.println("packbert: " + oneLine(ex.getMessage()) + " (see --help)");
-      return 2;
-    });
+    cli.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          Throwable root = ex;
+          if (ex instanceof UserError
+              || ex instanceof ModelFormatException
+              || ex instanceof IllegalArgumentException) {
+            System.err.println("packbert: " + oneLine(ex.getMessage()));
+            return 2;
+          }
+          while (root.getCause() != null && root.getCause() != root) {
+            if (root instanceof ModelFormatException) {
+              break;
+            }
+            root = root.getCause();
+          }
+          if (root instanceof ModelFormatException) {
+            System.err.println("packbert: " + oneLine(root.getMessage()));
+            return 2;
+          }
+          System.err.println(
+              "packbert: failed: "
+                  + ex.getClass().getSimpleName()
+                  + ": "
+                  + oneLine(ex.getMessage()));
+          ex.printStackTrace();
+          return 1;
+        });
+    cli.setParameterExceptionHandler(
+        (ex, a) -> {
+          System.err.println("packbert: " + oneLine(ex.getMessage()) + " (see --help)");
+          return 2;
+        });
     return cli.execute(args);
   }
 

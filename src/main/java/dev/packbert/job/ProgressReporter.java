@@ -14,17 +14,25 @@ final class ProgressReporter implements AutoCloseable {
 
   ProgressReporter(int seconds, LongSupplier sentences, LongSupplier rows) {
     long t0 = System.nanoTime();
-    timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "packbert-progress");
-      t.setDaemon(true);
-      return t;
-    });
-    timer.scheduleAtFixedRate(() -> {
-      double s = (System.nanoTime() - t0) / 1e9;
-      long n = sentences.getAsLong();
-      LOG.info(String.format("%,d sentences embedded in %,d packed rows, %.1f sentences/s, %.0f s elapsed",
-          n, rows.getAsLong(), n / Math.max(s, 1e-9), s));
-    }, seconds, seconds, TimeUnit.SECONDS);
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "packbert-progress");
+              t.setDaemon(true);
+              return t;
+            });
+    timer.scheduleAtFixedRate(
+        () -> {
+          double s = (System.nanoTime() - t0) / 1e9;
+          long n = sentences.getAsLong();
+          LOG.info(
+              String.format(
+                  "%,d sentences embedded in %,d packed rows, %.1f sentences/s, %.0f s elapsed",
+                  n, rows.getAsLong(), n / Math.max(s, 1e-9), s));
+        },
+        seconds,
+        seconds,
+        TimeUnit.SECONDS);
   }
 
   @Override

@@ -2,44 +2,44 @@ package dev.packbert.mask;
 
 /**
  * The attention mask of a packed row: token i may attend to token j iff both belong to the same
- * sentence, i.e. {@code seg[i] == seg[j] != 0}. Padding (segment 0) attends to nothing and is attended
- * by nothing. Same definition as Krell et al.'s {@code (m[:,None,:] == m[:,:,None]) * (m != 0)}.
+ * sentence, i.e. {@code seg[i] == seg[j] != 0}. Padding (segment 0) attends to nothing and is
+ * attended by nothing. Same definition as Krell et al.'s {@code (m[:,None,:] == m[:,:,None]) * (m
+ * != 0)}.
  */
 public final class BlockDiagonalMask {
-    private BlockDiagonalMask() {
-    }
+  private BlockDiagonalMask() {}
 
-    /** The mask as an [L][L] matrix of 0/1. */
-    public static byte[][] of(int[] segmentIds) {
-        int n = segmentIds.length;
-        byte[][] m = new byte[n][n];
-        fill(segmentIds, (i, j) -> m[i][j] = 1);
-        return m;
-    }
+  /** The mask as an [L][L] matrix of 0/1. */
+  public static byte[][] of(int[] segmentIds) {
+    int n = segmentIds.length;
+    byte[][] m = new byte[n][n];
+    fill(segmentIds, (i, j) -> m[i][j] = 1);
+    return m;
+  }
 
-    /** The mask flattened row-major: element (i, j) at {@code i * L + j}. */
-    public static byte[] flat(int[] segmentIds) {
-        int n = segmentIds.length;
-        byte[] m = new byte[n * n];
-        fill(segmentIds, (i, j) -> m[i * n + j] = 1);
-        return m;
-    }
+  /** The mask flattened row-major: element (i, j) at {@code i * L + j}. */
+  public static byte[] flat(int[] segmentIds) {
+    int n = segmentIds.length;
+    byte[] m = new byte[n * n];
+    fill(segmentIds, (i, j) -> m[i * n + j] = 1);
+    return m;
+  }
 
-    private interface Setter {
-        void set(int i, int j);
-    }
+  private interface Setter {
+    void set(int i, int j);
+  }
 
-    /** Writing the L² output dominates anyway, so the plain double loop costs nothing extra. */
-    private static void fill(int[] seg, Setter out) {
-        for (int i = 0; i < seg.length; i++) {
-            if (seg[i] == 0) {
-                continue;
-            }
-            for (int j = 0; j < seg.length; j++) {
-                if (seg[j] == seg[i]) {
-                    out.set(i, j);
-                }
-            }
+  /** Writing the L² output dominates anyway, so the plain double loop costs nothing extra. */
+  private static void fill(int[] seg, Setter out) {
+    for (int i = 0; i < seg.length; i++) {
+      if (seg[i] == 0) {
+        continue;
+      }
+      for (int j = 0; j < seg.length; j++) {
+        if (seg[j] == seg[i]) {
+          out.set(i, j);
         }
+      }
     }
+  }
 }

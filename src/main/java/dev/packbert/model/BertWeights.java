@@ -95,13 +95,18 @@ public final class BertWeights {
       }
       if (!Arrays.equals(t.shape(), e.getValue())) {
         throw new ModelFormatException(
-            "tensor " + e.getKey() + " has shape " + Arrays.toString(t.shape()) + ", the config needs "
+            "tensor "
+                + e.getKey()
+                + " has shape "
+                + Arrays.toString(t.shape())
+                + ", the config needs "
                 + Arrays.toString(e.getValue()));
       }
       float[] v = t.values();
       for (int i = 0; i < v.length; i++) {
         if (!Float.isFinite(v[i])) {
-          throw new ModelFormatException("tensor " + e.getKey() + " holds a non-finite value at index " + i);
+          throw new ModelFormatException(
+              "tensor " + e.getKey() + " holds a non-finite value at index " + i);
         }
       }
     }

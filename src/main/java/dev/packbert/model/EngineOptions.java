@@ -4,7 +4,8 @@ package dev.packbert.model;
  * Session settings. Threads come from the caller (a Spark task's cores), never from the machine's
  * core count, so several executors on one host do not oversubscribe it.
  */
-public record EngineOptions(int intraOpThreads, int interOpThreads, Precision precision, boolean useGpu) {
+public record EngineOptions(
+    int intraOpThreads, int interOpThreads, Precision precision, boolean useGpu) {
   // useGpu: allow placement on a GPU when the TF native build sees one; false hides all GPUs.
 
   public EngineOptions {

@@ -22,8 +22,8 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TType;
 
 /**
- * Reads Google BERT weights from a TF checkpoint (a TF1 SavedModel's {@code variables/variables} or a
- * bare {@code model.ckpt}) with the raw RestoreV2 op, so the original graph is never needed.
+ * Reads Google BERT weights from a TF checkpoint (a TF1 SavedModel's {@code variables/variables} or
+ * a bare {@code model.ckpt}) with the raw RestoreV2 op, so the original graph is never needed.
  *
  * <p>The architecture comes from {@code bert_config.json} when one sits beside the checkpoint;
  * otherwise it is inferred from tensor shapes, with Google's 64-wide heads and Google's tanh GELU
@@ -34,15 +34,20 @@ public final class GoogleCheckpointLoader {
 
   private GoogleCheckpointLoader() {}
 
-  /** {@code prefix} is the checkpoint path without {@code .index}, e.g. {@code dir/variables/variables}. */
+  /**
+   * {@code prefix} is the checkpoint path without {@code .index}, e.g. {@code
+   * dir/variables/variables}.
+   */
   public static BertWeights load(Path prefix, Path configJson) {
     if (!Files.isRegularFile(Path.of(prefix + ".index"))) {
-      throw new ModelFormatException("no TF checkpoint at " + prefix + " (missing " + prefix.getFileName() + ".index)");
+      throw new ModelFormatException(
+          "no TF checkpoint at " + prefix + " (missing " + prefix.getFileName() + ".index)");
     }
     String root = detectRoot(prefix);
-    BertConfig config = configJson != null && Files.isRegularFile(configJson)
-        ? readGoogleConfig(configJson)
-        : inferConfig(prefix, root);
+    BertConfig config =
+        configJson != null && Files.isRegularFile(configJson)
+            ? readGoogleConfig(configJson)
+            : inferConfig(prefix, root);
     boolean pooler = exists(prefix, root + BertWeights.POOLER + "/kernel");
     List<String> names = new ArrayList<>(BertWeights.expectedShapes(config, pooler).keySet());
     List<String> keys = new ArrayList<>();
@@ -62,7 +67,9 @@ public final class GoogleCheckpointLoader {
   /** The architecture alone, without reading the weights (cheap: a few small restores). */
   public static BertConfig config(Path prefix, Path configJson) {
     String root = detectRoot(prefix);
-    return configJson != null && Files.isRegularFile(configJson) ? readGoogleConfig(configJson) : inferConfig(prefix, root);
+    return configJson != null && Files.isRegularFile(configJson)
+        ? readGoogleConfig(configJson)
+        : inferConfig(prefix, root);
   }
 
   private static String detectRoot(Path prefix) {
@@ -78,8 +85,12 @@ public final class GoogleCheckpointLoader {
         }
       }
     }
-    throw new ModelFormatException("checkpoint " + prefix + " holds no BERT word embeddings (looked for "
-        + PREFIXES.stream().map(p -> p + BertWeights.WORD).toList() + ")");
+    throw new ModelFormatException(
+        "checkpoint "
+            + prefix
+            + " holds no BERT word embeddings (looked for "
+            + PREFIXES.stream().map(p -> p + BertWeights.WORD).toList()
+            + ")");
   }
 
   private static BertConfig inferConfig(Path prefix, String root) {
@@ -92,8 +103,16 @@ public final class GoogleCheckpointLoader {
       layers++;
     }
     int h = (int) word[1];
-    return new BertConfig((int) word[0], h, layers, BertConfig.googleHeadCount(h), (int) inter[1], (int) pos[0],
-        (int) type[0], 1e-12f, BertConfig.GELU_TANH);
+    return new BertConfig(
+        (int) word[0],
+        h,
+        layers,
+        BertConfig.googleHeadCount(h),
+        (int) inter[1],
+        (int) pos[0],
+        (int) type[0],
+        1e-12f,
+        BertConfig.GELU_TANH);
   }
 
   static BertConfig readGoogleConfig(Path json) {
@@ -104,9 +123,16 @@ public final class GoogleCheckpointLoader {
       if ("gelu".equals(act)) {
         act = BertConfig.GELU_TANH;
       }
-      return new BertConfig(req(n, "vocab_size", json), req(n, "hidden_size", json),
-          req(n, "num_hidden_layers", json), req(n, "num_attention_heads", json), req(n, "intermediate_size", json),
-          req(n, "max_position_embeddings", json), n.path("type_vocab_size").asInt(2), 1e-12f, act);
+      return new BertConfig(
+          req(n, "vocab_size", json),
+          req(n, "hidden_size", json),
+          req(n, "num_hidden_layers", json),
+          req(n, "num_attention_heads", json),
+          req(n, "intermediate_size", json),
+          req(n, "max_position_embeddings", json),
+          n.path("type_vocab_size").asInt(2),
+          1e-12f,
+          act);
     } catch (IOException e) {
       throw new ModelFormatException("cannot read " + json + ": " + e.getMessage(), e);
     }
@@ -131,7 +157,10 @@ public final class GoogleCheckpointLoader {
     }
   }
 
-  /** RestoreV2's NOT_FOUND for a key the index does not list (TF Java has no exception class for it). */
+  /**
+   * RestoreV2's NOT_FOUND for a key the index does not list (TF Java has no exception class for
+   * it).
+   */
   private static boolean isMissingKey(ModelFormatException e) {
     String m = String.valueOf(e.getMessage());
     return m.contains("not found in checkpoint");
@@ -144,13 +173,21 @@ public final class GoogleCheckpointLoader {
     return s.get(0);
   }
 
-  private static void restore(Path prefix, List<String> keys, List<float[]> values, List<long[]> shapes) {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+  private static void restore(
+      Path prefix, List<String> keys, List<float[]> values, List<long[]> shapes) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
-      List<Class<? extends TType>> types = new ArrayList<>(Collections.nCopies(keys.size(), TFloat32.class));
-      Restore restore = tf.train.restore(tf.constant(prefix.toString()),
-          tf.constant(NdArrays.vectorOfObjects(keys.toArray(new String[0]))),
-          tf.constant(NdArrays.vectorOfObjects(Collections.nCopies(keys.size(), "").toArray(new String[0]))), types);
+      List<Class<? extends TType>> types =
+          new ArrayList<>(Collections.nCopies(keys.size(), TFloat32.class));
+      Restore restore =
+          tf.train.restore(
+              tf.constant(prefix.toString()),
+              tf.constant(NdArrays.vectorOfObjects(keys.toArray(new String[0]))),
+              tf.constant(
+                  NdArrays.vectorOfObjects(
+                      Collections.nCopies(keys.size(), "").toArray(new String[0]))),
+              types);
       Session.Runner r = s.runner();
       for (Operand<?> o : restore) {
         r.fetch(o);
@@ -164,8 +201,14 @@ public final class GoogleCheckpointLoader {
       }
     } catch (TensorFlowException e) {
       String msg = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-      throw new ModelFormatException("checkpoint " + prefix + ": cannot restore "
-          + (keys.size() == 1 ? keys.get(0) : keys.size() + " tensors") + ": " + msg, e);
+      throw new ModelFormatException(
+          "checkpoint "
+              + prefix
+              + ": cannot restore "
+              + (keys.size() == 1 ? keys.get(0) : keys.size() + " tensors")
+              + ": "
+              + msg,
+          e);
     }
   }
 }

@@ -8,9 +8,9 @@ final class HfBertNames {
   private HfBertNames() {}
 
   /**
-   * The canonical name, or null for tensors that are not encoder weights (task heads such as
-   * {@code cls.*}, the {@code position_ids} buffer). Linear weights map to {@code .../kernel}; the
-   * caller decides whether they need a transpose, since that depends on the format.
+   * The canonical name, or null for tensors that are not encoder weights (task heads such as {@code
+   * cls.*}, the {@code position_ids} buffer). Linear weights map to {@code .../kernel}; the caller
+   * decides whether they need a transpose, since that depends on the format.
    */
   static String canonical(String hf) {
     String n = hf.startsWith("bert.") ? hf.substring(5) : hf;
@@ -21,7 +21,10 @@ final class HfBertNames {
     String[] p = n.split("\\.");
     StringBuilder out = new StringBuilder();
     int i = 0;
-    if (p.length > 3 && p[0].equals("encoder") && p[1].equals("layer") && p[2].matches("\\d{1,4}")) {
+    if (p.length > 3
+        && p[0].equals("encoder")
+        && p[1].equals("layer")
+        && p[2].matches("\\d{1,4}")) {
       out.append("encoder/layer_").append(Integer.parseInt(p[2]));
       i = 3;
     } else {

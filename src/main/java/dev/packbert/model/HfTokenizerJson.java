@@ -12,7 +12,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-/** The parts of a HuggingFace tokenizer.json that a WordPiece tokenizer needs: vocabulary and casing. */
+/**
+ * The parts of a HuggingFace tokenizer.json that a WordPiece tokenizer needs: vocabulary and
+ * casing.
+ */
 public final class HfTokenizerJson {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,22 +44,35 @@ public final class HfTokenizerJson {
     }
     JsonNode vocab = root == null ? null : root.path("model").get("vocab");
     if (vocab == null || !vocab.isObject() || vocab.isEmpty()) {
-      throw new ModelFormatException(source + ": no model.vocab object (not a WordPiece tokenizer.json?)");
+      throw new ModelFormatException(
+          source + ": no model.vocab object (not a WordPiece tokenizer.json?)");
     }
     String[] byId = new String[vocab.size()];
     for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode id = e.getValue();
-      if (!id.canConvertToInt() || id.asInt() < 0 || id.asInt() >= byId.length || byId[id.asInt()] != null) {
+      if (!id.canConvertToInt()
+          || id.asInt() < 0
+          || id.asInt() >= byId.length
+          || byId[id.asInt()] != null) {
         throw new ModelFormatException(
-            source + ": token '" + e.getKey() + "' has id " + id + "; ids must be distinct and in 0.." + (byId.length - 1));
+            source
+                + ": token '"
+                + e.getKey()
+                + "' has id "
+                + id
+                + "; ids must be distinct and in 0.."
+                + (byId.length - 1));
       }
       byId[id.asInt()] = e.getKey();
     }
-    return new HfTokenizerJson(new ArrayList<>(Arrays.asList(byId)), lowercase(root.path("normalizer")));
+    return new HfTokenizerJson(
+        new ArrayList<>(Arrays.asList(byId)), lowercase(root.path("normalizer")));
   }
 
-  /** BertNormalizer carries "lowercase"; a Sequence normalizer may wrap it or use a Lowercase step. */
+  /**
+   * BertNormalizer carries "lowercase"; a Sequence normalizer may wrap it or use a Lowercase step.
+   */
   private static boolean lowercase(JsonNode n) {
     if (n.path("lowercase").asBoolean(false) || n.path("type").asText("").equals("Lowercase")) {
       return true;

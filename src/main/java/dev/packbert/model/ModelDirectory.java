@@ -14,25 +14,31 @@ public final class ModelDirectory {
     if (!Files.isDirectory(dir)) {
       throw new ModelFormatException(dir + ": not a directory");
     }
-    if (Files.isRegularFile(dir.resolve("config.json")) && Files.isRegularFile(dir.resolve("model.safetensors"))) {
+    if (Files.isRegularFile(dir.resolve("config.json"))
+        && Files.isRegularFile(dir.resolve("model.safetensors"))) {
       return ModelFormat.SAFETENSORS;
     }
     if (onnxFile(dir) != null && Files.isRegularFile(dir.resolve("tokenizer.json"))) {
       return ModelFormat.ONNX;
     }
-    if (Files.isRegularFile(dir.resolve("variables/variables.index")) || Files.isRegularFile(dir.resolve("model.ckpt.index"))
+    if (Files.isRegularFile(dir.resolve("variables/variables.index"))
+        || Files.isRegularFile(dir.resolve("model.ckpt.index"))
         || Files.isRegularFile(dir.resolve("bert_model.ckpt.index"))) {
       return ModelFormat.GOOGLE_CHECKPOINT;
     }
     throw new ModelFormatException(
-        dir + ": no known model layout (expected config.json + model.safetensors, *.onnx + tokenizer.json, "
+        dir
+            + ": no known model layout (expected config.json + model.safetensors, *.onnx + tokenizer.json, "
             + "variables/variables.index or model.ckpt.index)");
   }
 
   /** The single *.onnx file in dir, or null; several are ambiguous and refused. */
   public static Path onnxFile(Path dir) {
     try (Stream<Path> s = Files.list(dir)) {
-      List<Path> found = s.filter(p -> p.getFileName().toString().endsWith(".onnx") && Files.isRegularFile(p)).sorted().toList();
+      List<Path> found =
+          s.filter(p -> p.getFileName().toString().endsWith(".onnx") && Files.isRegularFile(p))
+              .sorted()
+              .toList();
       if (found.size() > 1) {
         throw new ModelFormatException(dir + ": several .onnx files " + found + "; keep one");
       }

@@ -16,7 +16,8 @@ public final class ModelLoader {
         return OnnxBertLoader.load(ModelDirectory.onnxFile(dir)).config();
       case GOOGLE_CHECKPOINT:
       default:
-        return GoogleCheckpointLoader.config(checkpointPrefix(dir), dir.resolve("bert_config.json"));
+        return GoogleCheckpointLoader.config(
+            checkpointPrefix(dir), dir.resolve("bert_config.json"));
     }
   }
 

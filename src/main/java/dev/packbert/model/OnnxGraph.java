@@ -6,7 +6,10 @@ import java.util.Map;
 
 /** The parts of an ONNX ModelProto's main graph that the loaders use. */
 public record OnnxGraph(
-    Map<String, OnnxTensor> initializers, List<OnnxNode> nodes, List<String> inputs, List<String> outputs) {
+    Map<String, OnnxTensor> initializers,
+    List<OnnxNode> nodes,
+    List<String> inputs,
+    List<String> outputs) {
 
   /** Nodes that read {@code value} (an initializer or another node's output). */
   public List<OnnxNode> consumers(String value) {

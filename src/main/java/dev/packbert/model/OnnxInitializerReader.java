@@ -70,7 +70,10 @@ public final class OnnxInitializerReader {
       long size = Files.size(file);
       if (size > MAX_FILE_BYTES) {
         throw new ModelFormatException(
-            file + ": " + size + " bytes is more than a single ONNX protobuf can hold (models with external data are not supported)");
+            file
+                + ": "
+                + size
+                + " bytes is more than a single ONNX protobuf can hold (models with external data are not supported)");
       }
       return read(Files.readAllBytes(file), file.toString());
     } catch (IOException e) {
@@ -82,7 +85,8 @@ public final class OnnxInitializerReader {
     try {
       byte[] bytes = stream.readNBytes((int) MAX_FILE_BYTES + 1);
       if (bytes.length > MAX_FILE_BYTES) {
-        throw new ModelFormatException(source + ": more bytes than a single ONNX protobuf can hold");
+        throw new ModelFormatException(
+            source + ": more bytes than a single ONNX protobuf can hold");
       }
       return read(bytes, source);
     } catch (IOException e) {
@@ -202,7 +206,8 @@ public final class OnnxInitializerReader {
     return new OnnxNode(name, op, List.copyOf(inputs), List.copyOf(outputs), tensorAttrs, intAttrs);
   }
 
-  private void attribute(Map<String, OnnxTensor> tensors, Map<String, long[]> ints) throws IOException {
+  private void attribute(Map<String, OnnxTensor> tensors, Map<String, long[]> ints)
+      throws IOException {
     String name = "";
     OnnxTensor t = null;
     LongList values = new LongList();
@@ -286,7 +291,8 @@ public final class OnnxInitializerReader {
             in.popLimit(old);
           }
         }
-        case TENSOR_INT32_DATA, TENSOR_INT64_DATA -> readInt64s(w, intData, "integer data of tensor '" + name + "'");
+        case TENSOR_INT32_DATA, TENSOR_INT64_DATA ->
+            readInt64s(w, intData, "integer data of tensor '" + name + "'");
         case TENSOR_DATA_LOCATION -> {
           expectWire(w, WireFormat.WIRETYPE_VARINT, "data_location");
           external = in.readInt32() == 1;
@@ -295,46 +301,70 @@ public final class OnnxInitializerReader {
       }
     }
     if (external) {
-      throw new ModelFormatException(source + ": tensor '" + name + "' keeps its data in an external file, which is not supported");
+      throw new ModelFormatException(
+          source
+              + ": tensor '"
+              + name
+              + "' keeps its data in an external file, which is not supported");
     }
     long[] shape = dims.toArray();
     long count = 1;
     for (long d : shape) {
       if (d < 0) {
-        throw new ModelFormatException(source + ": tensor '" + name + "' has a negative dimension " + java.util.Arrays.toString(shape));
+        throw new ModelFormatException(
+            source
+                + ": tensor '"
+                + name
+                + "' has a negative dimension "
+                + java.util.Arrays.toString(shape));
       }
       count = d != 0 && count > MAX_FILE_BYTES / d ? MAX_FILE_BYTES + 1 : count * d;
     }
     if (count > MAX_FILE_BYTES) {
-      throw new ModelFormatException(source + ": tensor '" + name + "' has an impossible shape " + java.util.Arrays.toString(shape));
+      throw new ModelFormatException(
+          source
+              + ": tensor '"
+              + name
+              + "' has an impossible shape "
+              + java.util.Arrays.toString(shape));
     }
     return switch (dataType) {
       case OnnxTensor.FLOAT, OnnxTensor.FLOAT16, OnnxTensor.BFLOAT16, OnnxTensor.DOUBLE ->
-          new OnnxTensor(name, shape, dataType, floats(name, dataType, (int) count, raw, floatData, intData), null);
+          new OnnxTensor(
+              name,
+              shape,
+              dataType,
+              floats(name, dataType, (int) count, raw, floatData, intData),
+              null);
       case OnnxTensor.INT32, OnnxTensor.INT64 ->
-          new OnnxTensor(name, shape, dataType, null, longs(name, dataType, (int) count, raw, intData));
-      // other types (bool, strings, int8...) never hold BERT weights: keep the shape, drop the values
+          new OnnxTensor(
+              name, shape, dataType, null, longs(name, dataType, (int) count, raw, intData));
+      // other types (bool, strings, int8...) never hold BERT weights: keep the shape, drop the
+      // values
       default -> new OnnxTensor(name, shape, dataType, null, null);
     };
   }
 
-  private float[] floats(String name, int type, int count, byte[] raw, FloatList floatData, LongList intData) {
+  private float[] floats(
+      String name, int type, int count, byte[] raw, FloatList floatData, LongList intData) {
     if (raw != null) {
-      int size = switch (type) {
-        case OnnxTensor.FLOAT -> 4;
-        case OnnxTensor.DOUBLE -> 8;
-        default -> 2;
-      };
+      int size =
+          switch (type) {
+            case OnnxTensor.FLOAT -> 4;
+            case OnnxTensor.DOUBLE -> 8;
+            default -> 2;
+          };
       checkCount(name, (long) count * size, raw.length, "raw_data bytes");
       ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
       float[] out = new float[count];
       for (int i = 0; i < count; i++) {
-        out[i] = switch (type) {
-          case OnnxTensor.FLOAT -> b.getFloat();
-          case OnnxTensor.DOUBLE -> (float) b.getDouble();
-          case OnnxTensor.FLOAT16 -> HalfFloats.fromF16(b.getShort() & 0xffff);
-          default -> HalfFloats.fromBf16(b.getShort() & 0xffff);
-        };
+        out[i] =
+            switch (type) {
+              case OnnxTensor.FLOAT -> b.getFloat();
+              case OnnxTensor.DOUBLE -> (float) b.getDouble();
+              case OnnxTensor.FLOAT16 -> HalfFloats.fromF16(b.getShort() & 0xffff);
+              default -> HalfFloats.fromBf16(b.getShort() & 0xffff);
+            };
       }
       return out;
     }
@@ -371,7 +401,15 @@ public final class OnnxInitializerReader {
   private void checkCount(String name, long expected, long actual, String what) {
     if (expected != actual) {
       throw new ModelFormatException(
-          source + ": tensor '" + name + "' needs " + expected + " " + what + " for its shape but has " + actual);
+          source
+              + ": tensor '"
+              + name
+              + "' needs "
+              + expected
+              + " "
+              + what
+              + " for its shape but has "
+              + actual);
     }
   }
 
@@ -387,7 +425,8 @@ public final class OnnxInitializerReader {
 
   private void expectWire(int actual, int expected, String what) {
     if (actual != expected) {
-      throw new ModelFormatException(source + ": field " + what + " has wire type " + actual + ", expected " + expected);
+      throw new ModelFormatException(
+          source + ": field " + what + " has wire type " + actual + ", expected " + expected);
     }
   }
 
@@ -400,7 +439,12 @@ public final class OnnxInitializerReader {
     }
     if (len < 0 || len > left) {
       throw new ModelFormatException(
-          source + ": " + what + " claims " + Integer.toUnsignedString(len) + " bytes but the file is truncated or corrupt at offset "
+          source
+              + ": "
+              + what
+              + " claims "
+              + Integer.toUnsignedString(len)
+              + " bytes but the file is truncated or corrupt at offset "
               + in.getTotalBytesRead());
     }
     return len;
@@ -419,10 +463,13 @@ public final class OnnxInitializerReader {
   private void skip(int tag) throws IOException {
     if (wire(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
       in.skipRawBytes(checkedLength("field " + field(tag)));
-    } else if (wire(tag) == WireFormat.WIRETYPE_START_GROUP || wire(tag) == WireFormat.WIRETYPE_END_GROUP) {
-      throw new ModelFormatException(source + ": unexpected protobuf group at offset " + in.getTotalBytesRead());
+    } else if (wire(tag) == WireFormat.WIRETYPE_START_GROUP
+        || wire(tag) == WireFormat.WIRETYPE_END_GROUP) {
+      throw new ModelFormatException(
+          source + ": unexpected protobuf group at offset " + in.getTotalBytesRead());
     } else if (!in.skipField(tag)) {
-      throw new ModelFormatException(source + ": bad protobuf tag at offset " + in.getTotalBytesRead());
+      throw new ModelFormatException(
+          source + ": bad protobuf tag at offset " + in.getTotalBytesRead());
     }
   }
 

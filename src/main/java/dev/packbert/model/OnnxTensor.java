@@ -20,7 +20,8 @@ public record OnnxTensor(String name, long[] dims, int dataType, float[] floats,
 
   public TensorData toTensorData(String newName) {
     if (floats == null) {
-      throw new ModelFormatException("ONNX tensor " + name + " has data type " + dataType + ", not a float type");
+      throw new ModelFormatException(
+          "ONNX tensor " + name + " has data type " + dataType + ", not a float type");
     }
     return new TensorData(newName, dims.clone(), floats);
   }

@@ -13,25 +13,43 @@ public final class PackedBatch {
   public final int[] positionIds;
   public final int[] segmentIds;
   public final float[] mask;
+
   /** Per sentence: its row, the offset of its first token in the row, and its token count. */
   public final int[] sentenceRow;
+
   public final int[] sentenceOffset;
   public final int[] sentenceLength;
 
-  public PackedBatch(int rows, int length, int[] inputIds, int[] tokenTypeIds, int[] positionIds,
-      int[] segmentIds, float[] mask, int[] sentenceRow, int[] sentenceOffset, int[] sentenceLength) {
+  public PackedBatch(
+      int rows,
+      int length,
+      int[] inputIds,
+      int[] tokenTypeIds,
+      int[] positionIds,
+      int[] segmentIds,
+      float[] mask,
+      int[] sentenceRow,
+      int[] sentenceOffset,
+      int[] sentenceLength) {
     int n = rows * length;
-    if (inputIds.length != n || tokenTypeIds.length != n || positionIds.length != n || segmentIds.length != n) {
+    if (inputIds.length != n
+        || tokenTypeIds.length != n
+        || positionIds.length != n
+        || segmentIds.length != n) {
       throw new IllegalArgumentException("token arrays must hold rows × length = " + n + " values");
     }
     if (mask != null && mask.length != (long) n * length) {
       throw new IllegalArgumentException("mask must hold rows × length × length values");
     }
-    if (sentenceRow.length != sentenceOffset.length || sentenceRow.length != sentenceLength.length) {
+    if (sentenceRow.length != sentenceOffset.length
+        || sentenceRow.length != sentenceLength.length) {
       throw new IllegalArgumentException("sentence table columns differ in length");
     }
     for (int s = 0; s < sentenceRow.length; s++) {
-      if (sentenceRow[s] < 0 || sentenceRow[s] >= rows || sentenceOffset[s] < 0 || sentenceLength[s] <= 0
+      if (sentenceRow[s] < 0
+          || sentenceRow[s] >= rows
+          || sentenceOffset[s] < 0
+          || sentenceLength[s] <= 0
           || sentenceOffset[s] + sentenceLength[s] > length) {
         throw new IllegalArgumentException("sentence " + s + " lies outside its row");
       }
@@ -73,7 +91,9 @@ public final class PackedBatch {
     return c;
   }
 
-  /** One sentence alone in a row of its own length: the reference every packed result must equal. */
+  /**
+   * One sentence alone in a row of its own length: the reference every packed result must equal.
+   */
   public static PackedBatch single(int[] ids) {
     int n = ids.length;
     int[] pos = new int[n];
@@ -82,6 +102,7 @@ public final class PackedBatch {
       pos[i] = i;
       seg[i] = 1;
     }
-    return new PackedBatch(1, n, ids.clone(), new int[n], pos, seg, null, new int[] {0}, new int[] {0}, new int[] {n});
+    return new PackedBatch(
+        1, n, ids.clone(), new int[n], pos, seg, null, new int[] {0}, new int[] {0}, new int[] {n});
   }
 }

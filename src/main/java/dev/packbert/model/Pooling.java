@@ -37,7 +37,8 @@ public enum Pooling {
       try {
         set.add(Pooling.valueOf(p.toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("unknown pooling '" + p + "' (choose from cls, mean, pooler)");
+        throw new IllegalArgumentException(
+            "unknown pooling '" + p + "' (choose from cls, mean, pooler)");
       }
     }
     if (set.isEmpty()) {

@@ -20,20 +20,29 @@ final class RemoteModelCopy {
     return localDirectory(location, java.util.Map.of());
   }
 
-  /** @param sparkConf Spark settings not yet in a running SparkEnv (the job's --conf, before Spark starts) */
+  /**
+   * @param sparkConf Spark settings not yet in a running SparkEnv (the job's --conf, before Spark
+   *     starts)
+   */
   static Path localDirectory(String location, java.util.Map<String, String> sparkConf) {
     URI uri = URI.create(location.replace(" ", "%20"));
     String scheme = uri.getScheme();
     if (scheme == null || scheme.equals("file") || scheme.length() == 1) {
       Path p = scheme == null || scheme.length() == 1 ? Path.of(location) : Path.of(uri);
       if (!Files.isDirectory(p)) {
-        throw new ModelFormatException("model '" + location + "' is neither a known name " + ModelRegistry.names()
-            + " nor a readable directory");
+        throw new ModelFormatException(
+            "model '"
+                + location
+                + "' is neither a known name "
+                + ModelRegistry.names()
+                + " nor a readable directory");
       }
       return p;
     }
-    Path dir = ModelRegistry.cacheDir().resolve("remote")
-        .resolve(UUID.nameUUIDFromBytes(location.getBytes(StandardCharsets.UTF_8)).toString());
+    Path dir =
+        ModelRegistry.cacheDir()
+            .resolve("remote")
+            .resolve(UUID.nameUUIDFromBytes(location.getBytes(StandardCharsets.UTF_8)).toString());
     synchronized (RemoteModelCopy.class) {
       if (Files.isRegularFile(dir.resolve(".complete"))) {
         return dir;
@@ -56,7 +65,8 @@ final class RemoteModelCopy {
         tmp = null;
         return dir;
       } catch (IOException e) {
-        throw new ModelFormatException("cannot copy model from " + location + ": " + e.getMessage(), e);
+        throw new ModelFormatException(
+            "cannot copy model from " + location + ": " + e.getMessage(), e);
       } finally {
         ModelRegistry.deleteQuietly(tmp);
       }
@@ -64,13 +74,16 @@ final class RemoteModelCopy {
   }
 
   /**
-   * Hadoop settings for the copy, with the application's {@code spark.hadoop.*} settings applied as Spark
-   * would: from spark-submit's system properties, a running SparkEnv (driver or executor) and {@code sparkConf},
-   * so an s3a endpoint or credentials given with --conf reach the copy on the driver and on executors alike.
+   * Hadoop settings for the copy, with the application's {@code spark.hadoop.*} settings applied as
+   * Spark would: from spark-submit's system properties, a running SparkEnv (driver or executor) and
+   * {@code sparkConf}, so an s3a endpoint or credentials given with --conf reach the copy on the
+   * driver and on executors alike.
    */
   static Configuration hadoopConf(java.util.Map<String, String> sparkConf) {
     java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
-    System.getProperties().stringPropertyNames().forEach(k -> settings.put(k, System.getProperty(k)));
+    System.getProperties()
+        .stringPropertyNames()
+        .forEach(k -> settings.put(k, System.getProperty(k)));
     org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
     if (env != null) {
       for (scala.Tuple2<String, String> kv : env.conf().getAll()) {
@@ -80,11 +93,12 @@ final class RemoteModelCopy {
     settings.putAll(sparkConf);
     Configuration c = new Configuration();
     String prefix = "spark.hadoop.";
-    settings.forEach((k, v) -> {
-      if (k.startsWith(prefix)) {
-        c.set(k.substring(prefix.length()), v);
-      }
-    });
+    settings.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix)) {
+            c.set(k.substring(prefix.length()), v);
+          }
+        });
     return c;
   }
 }

@@ -36,18 +36,31 @@ public final class SafetensorsBertLoader {
         long[] want = expected.get(canonical);
         if (want == null) {
           throw new ModelFormatException(
-              weightsFile + ": tensor " + e.name() + " (" + canonical + ") is not part of a " + config.numLayers()
+              weightsFile
+                  + ": tensor "
+                  + e.name()
+                  + " ("
+                  + canonical
+                  + ") is not part of a "
+                  + config.numLayers()
                   + "-layer BERT as config.json describes it");
         }
         boolean kernel = HfBertNames.isKernel(canonical);
-        long[] have = kernel && e.shape().length == 2 ? new long[] {e.shape()[1], e.shape()[0]} : e.shape();
+        long[] have =
+            kernel && e.shape().length == 2 ? new long[] {e.shape()[1], e.shape()[0]} : e.shape();
         if (!Arrays.equals(have, want)) {
           throw new ModelFormatException(
-              weightsFile + ": tensor " + e.name() + " has shape " + Arrays.toString(e.shape()) + ", config.json needs "
+              weightsFile
+                  + ": tensor "
+                  + e.name()
+                  + " has shape "
+                  + Arrays.toString(e.shape())
+                  + ", config.json needs "
                   + Arrays.toString(kernel ? new long[] {want[1], want[0]} : want));
         }
         if (tensors.containsKey(canonical)) {
-          throw new ModelFormatException(weightsFile + ": tensor " + e.name() + " maps to " + canonical + " twice");
+          throw new ModelFormatException(
+              weightsFile + ": tensor " + e.name() + " maps to " + canonical + " twice");
         }
         TensorData t = r.read(e.name());
         // PyTorch Linear stores [out, in]; the canonical kernel is [in, out]
@@ -73,7 +86,11 @@ public final class SafetensorsBertLoader {
     }
     String posType = c.path("position_embedding_type").asText("absolute");
     if (!posType.equals("absolute")) {
-      throw new ModelFormatException(configFile + ": position_embedding_type '" + posType + "' is not supported (only absolute)");
+      throw new ModelFormatException(
+          configFile
+              + ": position_embedding_type '"
+              + posType
+              + "' is not supported (only absolute)");
     }
     try {
       return new BertConfig(

@@ -1,6 +1,8 @@
 package dev.packbert.model;
 
-/** The dtype names of the safetensors spec; the widths let a header be checked without reading data. */
+/**
+ * The dtype names of the safetensors spec; the widths let a header be checked without reading data.
+ */
 final class SafetensorsDtype {
   private SafetensorsDtype() {}
 

@@ -48,7 +48,12 @@ public final class SafetensorsReader implements Closeable {
   private final Map<String, Entry> entries;
   private final Map<String, String> metadata;
 
-  private SafetensorsReader(Path file, FileChannel channel, long dataStart, Map<String, Entry> entries, Map<String, String> metadata) {
+  private SafetensorsReader(
+      Path file,
+      FileChannel channel,
+      long dataStart,
+      Map<String, Entry> entries,
+      Map<String, String> metadata) {
     this.file = file;
     this.channel = channel;
     this.dataStart = dataStart;
@@ -62,15 +67,22 @@ public final class SafetensorsReader implements Closeable {
       ch = FileChannel.open(file, StandardOpenOption.READ);
       long size = ch.size();
       if (size < 8) {
-        throw new ModelFormatException(file + ": " + size + " bytes is too short for a safetensors file");
+        throw new ModelFormatException(
+            file + ": " + size + " bytes is too short for a safetensors file");
       }
       ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       readFully(ch, lenBuf, 0, file);
       long n = lenBuf.flip().getLong();
       if (n <= 0 || n > MAX_HEADER_BYTES || n > size - 8) {
         throw new ModelFormatException(
-            file + ": header length " + Long.toUnsignedString(n) + " is impossible (file has " + size
-                + " bytes, limit " + MAX_HEADER_BYTES + ")");
+            file
+                + ": header length "
+                + Long.toUnsignedString(n)
+                + " is impossible (file has "
+                + size
+                + " bytes, limit "
+                + MAX_HEADER_BYTES
+                + ")");
       }
       ByteBuffer header = ByteBuffer.allocate((int) n);
       readFully(ch, header, 8, file);
@@ -93,13 +105,19 @@ public final class SafetensorsReader implements Closeable {
     }
   }
 
-  private static Map<String, Entry> parseHeader(Path file, byte[] header, long dataSize, Map<String, String> meta) {
+  private static Map<String, Entry> parseHeader(
+      Path file, byte[] header, long dataSize, Map<String, String> meta) {
     JsonNode root;
     try {
       root = JSON.readTree(header);
     } catch (IOException e) {
-      throw new ModelFormatException(file + ": header is not valid JSON: "
-              + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+      throw new ModelFormatException(
+          file
+              + ": header is not valid JSON: "
+              + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                  ? j.getOriginalMessage()
+                  : e.getMessage()),
+          e);
     }
     if (root == null || !root.isObject()) {
       throw new ModelFormatException(file + ": header is not a JSON object");
@@ -124,7 +142,8 @@ public final class SafetensorsReader implements Closeable {
       Entry a = byOffset.get(i - 1);
       Entry b = byOffset.get(i);
       if (b.begin() < a.end()) {
-        throw new ModelFormatException(file + ": tensors " + a.name() + " and " + b.name() + " overlap");
+        throw new ModelFormatException(
+            file + ": tensors " + a.name() + " and " + b.name() + " overlap");
       }
     }
     return Collections.unmodifiableMap(entries);
@@ -138,8 +157,15 @@ public final class SafetensorsReader implements Closeable {
     JsonNode dt = v.get("dtype");
     JsonNode shapeNode = v.get("shape");
     JsonNode offs = v.get("data_offsets");
-    if (dt == null || !dt.isTextual() || shapeNode == null || !shapeNode.isArray() || offs == null || !offs.isArray() || offs.size() != 2) {
-      throw new ModelFormatException(where + ": header entry needs dtype, shape and two data_offsets");
+    if (dt == null
+        || !dt.isTextual()
+        || shapeNode == null
+        || !shapeNode.isArray()
+        || offs == null
+        || !offs.isArray()
+        || offs.size() != 2) {
+      throw new ModelFormatException(
+          where + ": header entry needs dtype, shape and two data_offsets");
     }
     String dtype = dt.asText();
     int width = SafetensorsDtype.width(dtype);
@@ -169,7 +195,12 @@ public final class SafetensorsReader implements Closeable {
     long end = offs.get(1).asLong();
     if (begin > end || end > dataSize) {
       throw new ModelFormatException(
-          where + ": data_offsets " + offs + " lie outside the data section of " + dataSize + " bytes (truncated file?)");
+          where
+              + ": data_offsets "
+              + offs
+              + " lie outside the data section of "
+              + dataSize
+              + " bytes (truncated file?)");
     }
     long bytes;
     try {
@@ -179,8 +210,17 @@ public final class SafetensorsReader implements Closeable {
     }
     if (end - begin != bytes) {
       throw new ModelFormatException(
-          where + ": shape " + Arrays.toString(shape) + " of " + dtype + " needs " + bytes + " bytes but data_offsets " + offs
-              + " span " + (end - begin));
+          where
+              + ": shape "
+              + Arrays.toString(shape)
+              + " of "
+              + dtype
+              + " needs "
+              + bytes
+              + " bytes but data_offsets "
+              + offs
+              + " span "
+              + (end - begin));
     }
     return new Entry(name, dtype, shape, begin, end);
   }
@@ -214,11 +254,22 @@ public final class SafetensorsReader implements Closeable {
     }
     if (!SafetensorsDtype.isFloat(e.dtype())) {
       throw new ModelFormatException(
-          file + ": tensor " + name + " has dtype " + e.dtype() + "; only F32, F16 and BF16 weights can be loaded");
+          file
+              + ": tensor "
+              + name
+              + " has dtype "
+              + e.dtype()
+              + "; only F32, F16 and BF16 weights can be loaded");
     }
     long count = e.elementCount();
     if (count > Integer.MAX_VALUE - 8) {
-      throw new ModelFormatException(file + ": tensor " + name + " has " + count + " elements, more than one Java array holds");
+      throw new ModelFormatException(
+          file
+              + ": tensor "
+              + name
+              + " has "
+              + count
+              + " elements, more than one Java array holds");
     }
     float[] out = new float[(int) count];
     int width = SafetensorsDtype.width(e.dtype());
@@ -250,16 +301,19 @@ public final class SafetensorsReader implements Closeable {
         }
       }
     } catch (IOException ex) {
-      throw new ModelFormatException(file + ": cannot read tensor " + name + ": " + ex.getMessage(), ex);
+      throw new ModelFormatException(
+          file + ": cannot read tensor " + name + ": " + ex.getMessage(), ex);
     }
     return new TensorData(name, e.shape().clone(), out);
   }
 
-  private static void readFully(FileChannel ch, ByteBuffer buf, long pos, Path file) throws IOException {
+  private static void readFully(FileChannel ch, ByteBuffer buf, long pos, Path file)
+      throws IOException {
     while (buf.hasRemaining()) {
       int r = ch.read(buf, pos);
       if (r < 0) {
-        throw new ModelFormatException(file + ": unexpected end of file at byte " + pos + " (truncated file?)");
+        throw new ModelFormatException(
+            file + ": unexpected end of file at byte " + pos + " (truncated file?)");
       }
       pos += r;
     }

@@ -26,7 +26,8 @@ public final class SafetensorsWriter {
   private SafetensorsWriter() {}
 
   /** Writes tensors as F32 under their given names, in map order. */
-  public static void writeTensors(Path file, Map<String, TensorData> tensors, Map<String, String> metadata) {
+  public static void writeTensors(
+      Path file, Map<String, TensorData> tensors, Map<String, String> metadata) {
     ObjectNode header = JSON.createObjectNode();
     if (metadata != null && !metadata.isEmpty()) {
       ObjectNode m = header.putObject("__metadata__");
@@ -58,7 +59,12 @@ public final class SafetensorsWriter {
       head.put((byte) ' ');
     }
     head.flip();
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       writeFully(ch, head);
       for (TensorData t : tensors.values()) {
         float[] v = t.values();
@@ -77,7 +83,10 @@ public final class SafetensorsWriter {
     }
   }
 
-  /** Writes a HuggingFace BertModel directory: names without the {@code bert.} prefix, Linear weights [out, in]. */
+  /**
+   * Writes a HuggingFace BertModel directory: names without the {@code bert.} prefix, Linear
+   * weights [out, in].
+   */
   public static void writeBertDirectory(BertWeights w, Path dir, List<String> vocab) {
     try {
       Files.createDirectories(dir);

@@ -3,7 +3,10 @@ package dev.packbert.model;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** Pooled vectors of the sentences of one batch: for each pooling, a row-major [sentences, hidden] array. */
+/**
+ * Pooled vectors of the sentences of one batch: for each pooling, a row-major [sentences, hidden]
+ * array.
+ */
 public record SentenceVectors(int sentences, int hidden, Map<Pooling, float[]> byPooling) {
 
   public SentenceVectors {

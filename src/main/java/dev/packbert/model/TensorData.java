@@ -9,21 +9,29 @@ public record TensorData(String name, long[] shape, float[] values) {
     long n = 1;
     for (long d : shape) {
       if (d < 0) {
-        throw new ModelFormatException("tensor " + name + " has a negative dimension " + Arrays.toString(shape));
+        throw new ModelFormatException(
+            "tensor " + name + " has a negative dimension " + Arrays.toString(shape));
       }
       n = Math.multiplyExact(n, d);
     }
     if (n != values.length) {
       throw new ModelFormatException(
-          "tensor " + name + " has shape " + Arrays.toString(shape) + " but " + values.length + " values");
+          "tensor "
+              + name
+              + " has shape "
+              + Arrays.toString(shape)
+              + " but "
+              + values.length
+              + " values");
     }
   }
 
   /** A TF float tensor's values in row-major order (the tensor stays open; its owner closes it). */
   public static float[] floats(org.tensorflow.types.TFloat32 t) {
     float[] a = new float[Math.toIntExact(t.size())];
-    t.copyTo(org.tensorflow.ndarray.NdArrays.wrap(t.shape(),
-        org.tensorflow.ndarray.buffer.DataBuffers.of(a, false, false)));
+    t.copyTo(
+        org.tensorflow.ndarray.NdArrays.wrap(
+            t.shape(), org.tensorflow.ndarray.buffer.DataBuffers.of(a, false, false)));
     return a;
   }
 
@@ -31,7 +39,10 @@ public record TensorData(String name, long[] shape, float[] values) {
     return shape.length;
   }
 
-  /** The same values seen as the transpose of a 2D matrix (HF/ONNX Linear [out,in] to Google kernel [in,out]). */
+  /**
+   * The same values seen as the transpose of a 2D matrix (HF/ONNX Linear [out,in] to Google kernel
+   * [in,out]).
+   */
   public TensorData transpose2d(String newName) {
     if (shape.length != 2) {
       throw new ModelFormatException("tensor " + name + " is not 2D: " + Arrays.toString(shape));

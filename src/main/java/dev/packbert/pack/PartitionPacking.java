@@ -10,94 +10,120 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * The per-partition work of {@link SentencePacker}: reads sentences lazily, packs every {@code window}
- * pieces, and hands rows out before reading further, so a task holds at most one window (plus the
- * pieces of one split sentence) whatever the partition size.
+ * The per-partition work of {@link SentencePacker}: reads sentences lazily, packs every {@code
+ * window} pieces, and hands rows out before reading further, so a task holds at most one window
+ * (plus the pieces of one split sentence) whatever the partition size.
  */
 final class PartitionPacking implements MapPartitionsFunction<Row, Row> {
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    /** Positions of the input columns in the input row. */
-    record Columns(int docId, int sentenceIndex, int begin, int end, int text, int tokenIds)
-            implements java.io.Serializable {
-    }
+  /** Positions of the input columns in the input row. */
+  record Columns(int docId, int sentenceIndex, int begin, int end, int text, int tokenIds)
+      implements java.io.Serializable {}
 
-    private final Columns cols;
-    private final WindowPacker packer;
-    private final int maxSeqLength;
-    private final int window;
-    private final OverLength overLength;
-    private final int splitStride;
-    private final PackingStats stats;
+  private final Columns cols;
+  private final WindowPacker packer;
+  private final int maxSeqLength;
+  private final int window;
+  private final OverLength overLength;
+  private final int splitStride;
+  private final PackingStats stats;
 
-    PartitionPacking(Columns cols, WindowPacker packer, int maxSeqLength, int window, OverLength overLength,
-                     int splitStride, PackingStats stats) {
-        this.cols = cols;
-        this.packer = packer;
-        this.maxSeqLength = maxSeqLength;
-        this.window = window;
-        this.overLength = overLength;
-        this.splitStride = splitStride;
-        this.stats = stats;
-    }
+  PartitionPacking(
+      Columns cols,
+      WindowPacker packer,
+      int maxSeqLength,
+      int window,
+      OverLength overLength,
+      int splitStride,
+      PackingStats stats) {
+    this.cols = cols;
+    this.packer = packer;
+    this.maxSeqLength = maxSeqLength;
+    this.window = window;
+    this.overLength = overLength;
+    this.splitStride = splitStride;
+    this.stats = stats;
+  }
 
-    @Override
-    public Iterator<Row> call(Iterator<Row> input) {
-        return new Iterator<>() {
-            private final ArrayDeque<Row> ready = new ArrayDeque<>();
+  @Override
+  public Iterator<Row> call(Iterator<Row> input) {
+    return new Iterator<>() {
+      private final ArrayDeque<Row> ready = new ArrayDeque<>();
 
-            @Override
-            public boolean hasNext() {
-                while (ready.isEmpty() && input.hasNext()) {
-                    fill(input, ready);
-                }
-                return !ready.isEmpty();
-            }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return ready.poll();
-            }
-        };
-    }
-
-    private void fill(Iterator<Row> input, ArrayDeque<Row> ready) {
-        List<SentencePiece> buffer = new ArrayList<>(Math.min(window, 1 << 16));
-        while (buffer.size() < window && input.hasNext()) {
-            SentencePiece s = read(input.next());
-            List<SentencePiece> pieces = overLength.apply(s, maxSeqLength, splitStride);
-            stats.addSentence(pieces.size(), pieces.get(0).truncated());
-            buffer.addAll(pieces);
+      @Override
+      public boolean hasNext() {
+        while (ready.isEmpty() && input.hasNext()) {
+          fill(input, ready);
         }
-        for (List<SentencePiece> row : packer.pack(buffer)) {
-            PackedRow packed = PackedRowBuilder.build(row, maxSeqLength);
-            stats.addRow(packed.numRealTokens(), maxSeqLength);
-            ready.add(toRow(packed));
-        }
-    }
+        return !ready.isEmpty();
+      }
 
-    private SentencePiece read(Row r) {
-        List<Integer> ids = r.isNullAt(cols.tokenIds()) ? List.of() : r.getList(cols.tokenIds());
-        int[] tokens = new int[ids.size()];
-        for (int i = 0; i < tokens.length; i++) {
-            tokens[i] = ids.get(i);
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
         }
-        return SentencePiece.whole(r.getString(cols.docId()), r.getInt(cols.sentenceIndex()), r.getInt(cols.begin()),
-                r.getInt(cols.end()), r.getString(cols.text()), tokens);
-    }
+        return ready.poll();
+      }
+    };
+  }
 
-    static Row toRow(PackedRow p) {
-        Row[] sentences = new Row[p.sentences().size()];
-        for (int i = 0; i < sentences.length; i++) {
-            PackedRow.Placement pl = p.sentences().get(i);
-            SentencePiece s = pl.piece();
-            sentences[i] = RowFactory.create(s.docId(), s.sentenceIndex(), s.begin(), s.end(), s.text(),
-                    pl.offset(), pl.length(), s.numTokens(), s.truncated(), s.part(), s.numParts());
-        }
-        return RowFactory.create(p.inputIds(), p.segmentIds(), p.positionIds(), p.tokenTypeIds(),
-                p.numRealTokens(), sentences);
+  private void fill(Iterator<Row> input, ArrayDeque<Row> ready) {
+    List<SentencePiece> buffer = new ArrayList<>(Math.min(window, 1 << 16));
+    while (buffer.size() < window && input.hasNext()) {
+      SentencePiece s = read(input.next());
+      List<SentencePiece> pieces = overLength.apply(s, maxSeqLength, splitStride);
+      stats.addSentence(pieces.size(), pieces.get(0).truncated());
+      buffer.addAll(pieces);
     }
+    for (List<SentencePiece> row : packer.pack(buffer)) {
+      PackedRow packed = PackedRowBuilder.build(row, maxSeqLength);
+      stats.addRow(packed.numRealTokens(), maxSeqLength);
+      ready.add(toRow(packed));
+    }
+  }
+
+  private SentencePiece read(Row r) {
+    List<Integer> ids = r.isNullAt(cols.tokenIds()) ? List.of() : r.getList(cols.tokenIds());
+    int[] tokens = new int[ids.size()];
+    for (int i = 0; i < tokens.length; i++) {
+      tokens[i] = ids.get(i);
+    }
+    return SentencePiece.whole(
+        r.getString(cols.docId()),
+        r.getInt(cols.sentenceIndex()),
+        r.getInt(cols.begin()),
+        r.getInt(cols.end()),
+        r.getString(cols.text()),
+        tokens);
+  }
+
+  static Row toRow(PackedRow p) {
+    Row[] sentences = new Row[p.sentences().size()];
+    for (int i = 0; i < sentences.length; i++) {
+      PackedRow.Placement pl = p.sentences().get(i);
+      SentencePiece s = pl.piece();
+      sentences[i] =
+          RowFactory.create(
+              s.docId(),
+              s.sentenceIndex(),
+              s.begin(),
+              s.end(),
+              s.text(),
+              pl.offset(),
+              pl.length(),
+              s.numTokens(),
+              s.truncated(),
+              s.part(),
+              s.numParts());
+    }
+    return RowFactory.create(
+        p.inputIds(),
+        p.segmentIds(),
+        p.positionIds(),
+        p.tokenTypeIds(),
+        p.numRealTokens(),
+        sentences);
+  }
 }

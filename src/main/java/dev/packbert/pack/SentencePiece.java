@@ -3,19 +3,30 @@ package dev.packbert.pack;
 import java.io.Serializable;
 
 /**
- * A sentence, or one part of a split sentence, ready to be placed in a row: provenance plus the token
- * ids it will occupy (at most maxSeqLength).
+ * A sentence, or one part of a split sentence, ready to be placed in a row: provenance plus the
+ * token ids it will occupy (at most maxSeqLength).
  */
-public record SentencePiece(String docId, int sentenceIndex, int begin, int end, String text,
-                            int[] tokens, int numTokens, boolean truncated, int part, int numParts)
-        implements Serializable {
+public record SentencePiece(
+    String docId,
+    int sentenceIndex,
+    int begin,
+    int end,
+    String text,
+    int[] tokens,
+    int numTokens,
+    boolean truncated,
+    int part,
+    int numParts)
+    implements Serializable {
 
-    /** A sentence that fits as it is. */
-    public static SentencePiece whole(String docId, int sentenceIndex, int begin, int end, String text, int[] tokens) {
-        return new SentencePiece(docId, sentenceIndex, begin, end, text, tokens, tokens.length, false, 0, 1);
-    }
+  /** A sentence that fits as it is. */
+  public static SentencePiece whole(
+      String docId, int sentenceIndex, int begin, int end, String text, int[] tokens) {
+    return new SentencePiece(
+        docId, sentenceIndex, begin, end, text, tokens, tokens.length, false, 0, 1);
+  }
 
-    public int length() {
-        return tokens.length;
-    }
+  public int length() {
+    return tokens.length;
+  }
 }

@@ -49,16 +49,33 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
 
   public BertEmbedder(String uid) {
     this.uid = uid;
-    model = new Param<>(this, "model", "model name (" + String.join(", ", dev.packbert.model.ModelRegistry.names())
-        + ") or directory (local, hdfs://, s3a://)");
-    poolings = new StringArrayParam(this, "poolings", "pooling columns to produce: cls, mean, pooler");
-    tokensPerBatch = new IntParam(this, "tokensPerBatch", "token budget of one engine batch (rows × length)",
-        ParamValidators.gtEq(1));
+    model =
+        new Param<>(
+            this,
+            "model",
+            "model name ("
+                + String.join(", ", dev.packbert.model.ModelRegistry.names())
+                + ") or directory (local, hdfs://, s3a://)");
+    poolings =
+        new StringArrayParam(this, "poolings", "pooling columns to produce: cls, mean, pooler");
+    tokensPerBatch =
+        new IntParam(
+            this,
+            "tokensPerBatch",
+            "token budget of one engine batch (rows × length)",
+            ParamValidators.gtEq(1));
     precision = new Param<>(this, "precision", "fp32 or bf16");
-    maskCol = new Param<>(this, "maskCol",
-        "optional column with a [L][L] attention mask per row (1 = may attend); empty = block-diagonal mask built in the graph");
-    threads = new IntParam(this, "threads", "TensorFlow threads per executor; 0 = the executor's cores",
-        ParamValidators.gtEq(0));
+    maskCol =
+        new Param<>(
+            this,
+            "maskCol",
+            "optional column with a [L][L] attention mask per row (1 = may attend); empty = block-diagonal mask built in the graph");
+    threads =
+        new IntParam(
+            this,
+            "threads",
+            "TensorFlow threads per executor; 0 = the executor's cores",
+            ParamValidators.gtEq(0));
     setDefault(model, "bert-base-uncased");
     setDefault(poolings, new String[] {"mean"});
     setDefault(tokensPerBatch, 4096);
@@ -148,7 +165,8 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
     if (!Arrays.asList(schema.fieldNames()).contains("sentences")
         || !(schema.apply("sentences").dataType() instanceof ArrayType a)
         || !(a.elementType() instanceof StructType st)) {
-      throw new IllegalArgumentException("BertEmbedder needs the packer's 'sentences' column (array of struct)");
+      throw new IllegalArgumentException(
+          "BertEmbedder needs the packer's 'sentences' column (array of struct)");
     }
     for (String f : List.of("offset", "length")) {
       if (!Arrays.asList(st.fieldNames()).contains(f)) {
@@ -161,15 +179,19 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
         throw new IllegalArgumentException("mask column '" + m + "' does not exist");
       }
       DataType t = schema.apply(m).dataType();
-      if (!(t instanceof ArrayType outer) || !(outer.elementType() instanceof ArrayType inner)
+      if (!(t instanceof ArrayType outer)
+          || !(outer.elementType() instanceof ArrayType inner)
           || !(inner.elementType() instanceof org.apache.spark.sql.types.NumericType)) {
-        throw new IllegalArgumentException("mask column '" + m + "' must be array<array<numeric>>, is " + t.simpleString());
+        throw new IllegalArgumentException(
+            "mask column '" + m + "' must be array<array<numeric>>, is " + t.simpleString());
       }
     }
     Precision.parse($(precision));
     List<StructField> out = new ArrayList<>(Arrays.asList(st.fields()));
     for (Pooling p : poolingSet()) {
-      out.add(DataTypes.createStructField(p.column(), DataTypes.createArrayType(DataTypes.FloatType, false), true));
+      out.add(
+          DataTypes.createStructField(
+              p.column(), DataTypes.createArrayType(DataTypes.FloatType, false), true));
     }
     out.add(DataTypes.createStructField("error", DataTypes.StringType, true));
     return DataTypes.createStructType(out);
@@ -177,11 +199,13 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
 
   private static void requireIntArray(StructType schema, String c) {
     if (!Arrays.asList(schema.fieldNames()).contains(c)) {
-      throw new IllegalArgumentException("BertEmbedder needs column '" + c + "' (run SentencePacker first)");
+      throw new IllegalArgumentException(
+          "BertEmbedder needs column '" + c + "' (run SentencePacker first)");
     }
     DataType t = schema.apply(c).dataType();
     if (!(t instanceof ArrayType a) || !a.elementType().equals(DataTypes.IntegerType)) {
-      throw new IllegalArgumentException("column '" + c + "' must be array<int>, is " + t.simpleString());
+      throw new IllegalArgumentException(
+          "column '" + c + "' must be array<int>, is " + t.simpleString());
     }
   }
 
@@ -191,8 +215,16 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
     if (stats == null) {
       stats = new EmbedderStats(dataset.sparkSession().sparkContext());
     }
-    EmbedPartition f = new EmbedPartition($(model), poolingSet(), (Integer) $(tokensPerBatch),
-        Precision.parse($(precision)), $(maskCol), (Integer) $(threads), dataset.schema(), stats);
+    EmbedPartition f =
+        new EmbedPartition(
+            $(model),
+            poolingSet(),
+            (Integer) $(tokensPerBatch),
+            Precision.parse($(precision)),
+            $(maskCol),
+            (Integer) $(threads),
+            dataset.schema(),
+            stats);
     return dataset.toDF().mapPartitions(f, Encoders.row(outSchema));
   }
 

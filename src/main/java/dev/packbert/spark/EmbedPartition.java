@@ -32,8 +32,15 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
   private final StructType inputSchema;
   private final EmbedderStats stats;
 
-  EmbedPartition(String model, EnumSet<Pooling> poolings, int tokensPerBatch, Precision precision, String maskCol,
-      int threads, StructType inputSchema, EmbedderStats stats) {
+  EmbedPartition(
+      String model,
+      EnumSet<Pooling> poolings,
+      int tokensPerBatch,
+      Precision precision,
+      String maskCol,
+      int threads,
+      StructType inputSchema,
+      EmbedderStats stats) {
     this.model = model;
     this.poolings = poolings;
     this.tokensPerBatch = tokensPerBatch;
@@ -47,7 +54,8 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
     int cores = threads > 0 ? threads : ExecutorCores.get();
-    // A GPU is used when the TF native build and the executor have one; otherwise this is a CPU session.
+    // A GPU is used when the TF native build and the executor have one; otherwise this is a CPU
+    // session.
     BertEngine engine = ExecutorModels.get(model, new EngineOptions(cores, cores, precision, true));
     PackedRowBatcher batcher = new PackedRowBatcher(inputSchema, maskCol);
     List<Pooling> order = List.copyOf(poolings);
@@ -103,7 +111,12 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
               embed(List.of(r), false);
             }
           } else {
-            emit(rows, null, e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            emit(
+                rows,
+                null,
+                e.getClass().getSimpleName()
+                    + ": "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
           }
         }
       }

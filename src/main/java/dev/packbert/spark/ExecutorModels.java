@@ -23,14 +23,21 @@ public final class ExecutorModels {
 
   public static BertEngine get(String model, EngineOptions options) {
     String key = model + "|" + options;
-    return ENGINES.computeIfAbsent(key, k -> {
-      long t0 = System.nanoTime();
-      BertEngine e = new BertEngine(ModelLoader.weights(ModelRegistry.resolve(model)), options);
-      LOADS.incrementAndGet();
-      LOG.info("loaded model {} ({}) in {} ms", model, options, (System.nanoTime() - t0) / 1_000_000);
-      // Not closed at JVM exit: a task may still be inside session.run, and the OS frees it all anyway.
-      return e;
-    });
+    return ENGINES.computeIfAbsent(
+        key,
+        k -> {
+          long t0 = System.nanoTime();
+          BertEngine e = new BertEngine(ModelLoader.weights(ModelRegistry.resolve(model)), options);
+          LOADS.incrementAndGet();
+          LOG.info(
+              "loaded model {} ({}) in {} ms",
+              model,
+              options,
+              (System.nanoTime() - t0) / 1_000_000);
+          // Not closed at JVM exit: a task may still be inside session.run, and the OS frees it all
+          // anyway.
+          return e;
+        });
   }
 
   /** How many engines this JVM has loaded: the test that proves "once per executor" reads it. */

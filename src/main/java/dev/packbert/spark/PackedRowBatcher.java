@@ -6,8 +6,9 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 
 /**
- * Turns packed Spark rows into engine batches: rows × width ≤ the token budget, and the width cut to
- * the longest real extent in the batch, so rows packed short (or `none` packing) feed no dead columns.
+ * Turns packed Spark rows into engine batches: rows × width ≤ the token budget, and the width cut
+ * to the longest real extent in the batch, so rows packed short (or `none` packing) feed no dead
+ * columns.
  */
 final class PackedRowBatcher {
   private final int inputIds;
@@ -26,8 +27,10 @@ final class PackedRowBatcher {
     segmentIds = schema.fieldIndex("segment_ids");
     sentences = schema.fieldIndex("sentences");
     mask = maskCol == null || maskCol.isEmpty() ? -1 : schema.fieldIndex(maskCol);
-    var sentenceType = (org.apache.spark.sql.types.StructType)
-        ((org.apache.spark.sql.types.ArrayType) schema.fields()[sentences].dataType()).elementType();
+    var sentenceType =
+        (org.apache.spark.sql.types.StructType)
+            ((org.apache.spark.sql.types.ArrayType) schema.fields()[sentences].dataType())
+                .elementType();
     offset = sentenceType.fieldIndex("offset");
     length = sentenceType.fieldIndex("length");
   }

@@ -45,8 +45,10 @@ final class RowValues {
   /** A [L][L] numeric matrix column as rows of floats. */
   static float[][] matrix(Row r, int i) {
     Object v = r.get(i);
-    List<?> outer = v instanceof Object[] arr ? Arrays.asList(arr)
-        : v instanceof List<?> list ? list : JavaConverters.seqAsJavaList((Seq<?>) v);
+    List<?> outer =
+        v instanceof Object[] arr
+            ? Arrays.asList(arr)
+            : v instanceof List<?> list ? list : JavaConverters.seqAsJavaList((Seq<?>) v);
     float[][] m = new float[outer.size()][];
     for (int k = 0; k < m.length; k++) {
       Object row = outer.get(k);

@@ -23,125 +23,159 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Splits documents into sentences (or keeps each document whole) with character spans into the original text.
+ * Splits documents into sentences (or keeps each document whole) with character spans into the
+ * original text.
  *
- * <p>Output of {@link #split}: {@code doc_id} string, {@code sentence_index} int (0-based per document),
- * {@code begin} int, {@code end} int (exclusive), {@code text} string, with
- * {@code originalText.substring(begin, end).equals(text)}. Offsets are Java {@code String} (UTF-16) indices,
- * as in Spark NLP; note that Spark SQL's {@code substring}/{@code length} count code points instead.
+ * <p>Output of {@link #split}: {@code doc_id} string, {@code sentence_index} int (0-based per
+ * document), {@code begin} int, {@code end} int (exclusive), {@code text} string, with {@code
+ * originalText.substring(begin, end).equals(text)}. Offsets are Java {@code String} (UTF-16)
+ * indices, as in Spark NLP; note that Spark SQL's {@code substring}/{@code length} count code
+ * points instead.
  *
- * <p>A document is accepted iff its id is not null and its text contains a non-whitespace character. Rejected
- * documents produce no rows here; {@link #rejected} lists them with a reason so that callers can count them.
- * Every accepted document yields at least one row.
+ * <p>A document is accepted iff its id is not null and its text contains a non-whitespace
+ * character. Rejected documents produce no rows here; {@link #rejected} lists them with a reason so
+ * that callers can count them. Every accepted document yields at least one row.
  */
 public final class SentenceSplitter {
-    public static final String MODE_SENTENCES = "sentences";
-    public static final String MODE_NONE = "none";
+  public static final String MODE_SENTENCES = "sentences";
+  public static final String MODE_NONE = "none";
 
-    public static final String REASON_NULL_ID = "null_id";
-    public static final String REASON_NULL_TEXT = "null_text";
-    /** Empty or whitespace-only text. */
-    public static final String REASON_EMPTY_TEXT = "empty_text";
+  public static final String REASON_NULL_ID = "null_id";
+  public static final String REASON_NULL_TEXT = "null_text";
 
-    public static final StructType SCHEMA = new StructType()
-            .add("doc_id", DataTypes.StringType, false)
-            .add("sentence_index", DataTypes.IntegerType, false)
-            .add("begin", DataTypes.IntegerType, false)
-            .add("end", DataTypes.IntegerType, false)
-            .add("text", DataTypes.StringType, false);
+  /** Empty or whitespace-only text. */
+  public static final String REASON_EMPTY_TEXT = "empty_text";
 
-    public static final StructType REJECTED_SCHEMA = new StructType()
-            .add("doc_id", DataTypes.StringType, true)
-            .add("reason", DataTypes.StringType, false);
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("doc_id", DataTypes.StringType, false)
+          .add("sentence_index", DataTypes.IntegerType, false)
+          .add("begin", DataTypes.IntegerType, false)
+          .add("end", DataTypes.IntegerType, false)
+          .add("text", DataTypes.StringType, false);
 
-    private static final String TEXT = "__text";
-    private static final String DOCUMENT = "__document";
-    private static final String SENTENCES = "__sentences";
+  public static final StructType REJECTED_SCHEMA =
+      new StructType()
+          .add("doc_id", DataTypes.StringType, true)
+          .add("reason", DataTypes.StringType, false);
 
-    private SentenceSplitter() {}
+  private static final String TEXT = "__text";
+  private static final String DOCUMENT = "__document";
+  private static final String SENTENCES = "__sentences";
 
-    /** @param mode {@link #MODE_SENTENCES} or {@link #MODE_NONE} */
-    public static Dataset<Row> split(Dataset<Row> docs, String idCol, String textCol, String mode) {
-        Dataset<Row> accepted = docs
-                .where(col(idCol).isNotNull().and(col(textCol).isNotNull()).and(functions.not(blank(col(textCol)))))
-                .select(col(idCol).cast("string").as("doc_id"), col(textCol).as(TEXT));
-        switch (mode) {
-            case MODE_NONE:
-                return accepted.flatMap((FlatMapFunction<Row, Row>) r -> {
-                    String text = r.getString(1);
-                    return Collections.singletonList(RowFactory.create(r.getString(0), 0, 0, text.length(), text)).iterator();
-                }, Encoders.row(SCHEMA));
-            case MODE_SENTENCES:
-                return sentenceRows(accepted);
-            default:
-                throw new IllegalArgumentException("mode must be '" + MODE_SENTENCES + "' or '" + MODE_NONE + "': " + mode);
+  private SentenceSplitter() {}
+
+  /**
+   * @param mode {@link #MODE_SENTENCES} or {@link #MODE_NONE}
+   */
+  public static Dataset<Row> split(Dataset<Row> docs, String idCol, String textCol, String mode) {
+    Dataset<Row> accepted =
+        docs.where(
+                col(idCol)
+                    .isNotNull()
+                    .and(col(textCol).isNotNull())
+                    .and(functions.not(blank(col(textCol)))))
+            .select(col(idCol).cast("string").as("doc_id"), col(textCol).as(TEXT));
+    switch (mode) {
+      case MODE_NONE:
+        return accepted.flatMap(
+            (FlatMapFunction<Row, Row>)
+                r -> {
+                  String text = r.getString(1);
+                  return Collections.singletonList(
+                          RowFactory.create(r.getString(0), 0, 0, text.length(), text))
+                      .iterator();
+                },
+            Encoders.row(SCHEMA));
+      case MODE_SENTENCES:
+        return sentenceRows(accepted);
+      default:
+        throw new IllegalArgumentException(
+            "mode must be '" + MODE_SENTENCES + "' or '" + MODE_NONE + "': " + mode);
+    }
+  }
+
+  /** (doc_id, reason) for each document that {@link #split} drops; see the REASON_ constants. */
+  public static Dataset<Row> rejected(Dataset<Row> docs, String idCol, String textCol) {
+    Column reason =
+        when(col(idCol).isNull(), lit(REASON_NULL_ID))
+            .when(col(textCol).isNull(), lit(REASON_NULL_TEXT))
+            .when(blank(col(textCol)), lit(REASON_EMPTY_TEXT));
+    return docs.select(col(idCol).cast("string").as("doc_id"), reason.as("reason"))
+        .where(col("reason").isNotNull());
+  }
+
+  private static Dataset<Row> sentenceRows(Dataset<Row> accepted) {
+    DocumentAssembler assembler = new DocumentAssembler();
+    assembler.setInputCol(TEXT);
+    assembler.setOutputCol(DOCUMENT);
+    // "disabled" (the default, set explicitly because spans depend on it) passes the text through
+    // untouched;
+    // the other modes rewrite whitespace and would shift every offset after the first change.
+    assembler.setCleanupMode("disabled");
+    SentenceDetector detector = new SentenceDetector();
+    detector.setInputCols(new String[] {DOCUMENT});
+    detector.setOutputCol(SENTENCES);
+    // one row per sentence is produced below, so the annotator's own explode is not wanted
+    detector.setExplodeSentences(false);
+    Dataset<Row> annotated =
+        new Pipeline()
+            .setStages(new PipelineStage[] {assembler, detector})
+            .fit(accepted)
+            .transform(accepted);
+    return annotated
+        .select(col("doc_id"), col(TEXT), col(SENTENCES))
+        .flatMap(
+            (FlatMapFunction<Row, Row>) SentenceSplitter::toSentenceRows, Encoders.row(SCHEMA));
+  }
+
+  /**
+   * Annotation (begin, inclusive end, result) → rows with exclusive end, checked against the
+   * original text.
+   */
+  private static java.util.Iterator<Row> toSentenceRows(Row r) {
+    String docId = r.getString(0);
+    String text = r.getString(1);
+    List<Row> annotations = r.getList(2);
+    List<Row> out = new ArrayList<>(annotations.size());
+    int searchFrom = 0;
+    for (Row a : annotations) {
+      int begin = a.<Integer>getAs("begin");
+      String sentence = a.getAs("result");
+      if (sentence == null || sentence.isEmpty()) {
+        continue;
+      }
+      if (!text.startsWith(sentence, begin)) {
+        // never seen with cleanupMode=disabled; re-anchor rather than emit a span that lies
+        begin = text.indexOf(sentence, searchFrom);
+        if (begin < 0) {
+          throw new IllegalStateException(
+              "sentence not found in document " + docId + ": " + sentence);
         }
+      }
+      int end = begin + sentence.length();
+      out.add(RowFactory.create(docId, out.size(), begin, end, sentence));
+      searchFrom = end;
     }
-
-    /** (doc_id, reason) for each document that {@link #split} drops; see the REASON_ constants. */
-    public static Dataset<Row> rejected(Dataset<Row> docs, String idCol, String textCol) {
-        Column reason = when(col(idCol).isNull(), lit(REASON_NULL_ID))
-                .when(col(textCol).isNull(), lit(REASON_NULL_TEXT))
-                .when(blank(col(textCol)), lit(REASON_EMPTY_TEXT));
-        return docs.select(col(idCol).cast("string").as("doc_id"), reason.as("reason")).where(col("reason").isNotNull());
+    if (out.isEmpty()) {
+      // the detector found nothing in non-blank text: keep the document as one unit rather than
+      // lose it
+      out.add(RowFactory.create(docId, 0, 0, text.length(), text));
     }
+    return out.iterator();
+  }
 
-    private static Dataset<Row> sentenceRows(Dataset<Row> accepted) {
-        DocumentAssembler assembler = new DocumentAssembler();
-        assembler.setInputCol(TEXT);
-        assembler.setOutputCol(DOCUMENT);
-        // "disabled" (the default, set explicitly because spans depend on it) passes the text through untouched;
-        // the other modes rewrite whitespace and would shift every offset after the first change.
-        assembler.setCleanupMode("disabled");
-        SentenceDetector detector = new SentenceDetector();
-        detector.setInputCols(new String[] {DOCUMENT});
-        detector.setOutputCol(SENTENCES);
-        // one row per sentence is produced below, so the annotator's own explode is not wanted
-        detector.setExplodeSentences(false);
-        Dataset<Row> annotated = new Pipeline().setStages(new PipelineStage[] {assembler, detector})
-                .fit(accepted).transform(accepted);
-        return annotated.select(col("doc_id"), col(TEXT), col(SENTENCES))
-                .flatMap((FlatMapFunction<Row, Row>) SentenceSplitter::toSentenceRows, Encoders.row(SCHEMA));
-    }
+  /** True for text made only of whitespace (Java or Unicode space separators, e.g. NBSP). */
+  private static Column blank(Column text) {
+    return BLANK.apply(text);
+  }
 
-    /** Annotation (begin, inclusive end, result) → rows with exclusive end, checked against the original text. */
-    private static java.util.Iterator<Row> toSentenceRows(Row r) {
-        String docId = r.getString(0);
-        String text = r.getString(1);
-        List<Row> annotations = r.getList(2);
-        List<Row> out = new ArrayList<>(annotations.size());
-        int searchFrom = 0;
-        for (Row a : annotations) {
-            int begin = a.<Integer>getAs("begin");
-            String sentence = a.getAs("result");
-            if (sentence == null || sentence.isEmpty()) {
-                continue;
-            }
-            if (!text.startsWith(sentence, begin)) {
-                // never seen with cleanupMode=disabled; re-anchor rather than emit a span that lies
-                begin = text.indexOf(sentence, searchFrom);
-                if (begin < 0) {
-                    throw new IllegalStateException("sentence not found in document " + docId + ": " + sentence);
-                }
-            }
-            int end = begin + sentence.length();
-            out.add(RowFactory.create(docId, out.size(), begin, end, sentence));
-            searchFrom = end;
-        }
-        if (out.isEmpty()) {
-            // the detector found nothing in non-blank text: keep the document as one unit rather than lose it
-            out.add(RowFactory.create(docId, 0, 0, text.length(), text));
-        }
-        return out.iterator();
-    }
-
-    /** True for text made only of whitespace (Java or Unicode space separators, e.g. NBSP). */
-    private static Column blank(Column text) {
-        return BLANK.apply(text);
-    }
-
-    private static final UserDefinedFunction BLANK = functions.udf(
-            (org.apache.spark.sql.api.java.UDF1<String, Boolean>) s ->
-                    s != null && s.codePoints().allMatch(cp -> Character.isWhitespace(cp) || Character.isSpaceChar(cp)),
-            DataTypes.BooleanType);
+  private static final UserDefinedFunction BLANK =
+      functions.udf(
+          (org.apache.spark.sql.api.java.UDF1<String, Boolean>)
+              s ->
+                  s != null
+                      && s.codePoints()
+                          .allMatch(cp -> Character.isWhitespace(cp) || Character.isSpaceChar(cp)),
+          DataTypes.BooleanType);
 }

@@ -22,104 +22,153 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Spark ML stage: string column → array&lt;int&gt; of BERT WordPiece ids with [CLS] first and [SEP] last
- * (null text → [CLS][SEP]; never truncated). The vocabulary is a param, so a saved pipeline carries it.
+ * Spark ML stage: string column → array&lt;int&gt; of BERT WordPiece ids with [CLS] first and [SEP]
+ * last (null text → [CLS][SEP]; never truncated). The vocabulary is a param, so a saved pipeline
+ * carries it.
  *
- * <p>The tokenizer is built once on the driver and reaches executors inside the task closure, i.e. once per
- * task (partition), never per row.
+ * <p>The tokenizer is built once on the driver and reaches executors inside the task closure, i.e.
+ * once per task (partition), never per row.
  */
 public class WordPieceTokenizerStage extends Transformer implements DefaultParamsWritable {
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    private final String uid;
-    private final Param<String> inputCol;
-    private final Param<String> outputCol;
-    private final StringArrayParam vocab;
-    private final BooleanParam lowerCase;
+  private final String uid;
+  private final Param<String> inputCol;
+  private final Param<String> outputCol;
+  private final StringArrayParam vocab;
+  private final BooleanParam lowerCase;
 
-    public WordPieceTokenizerStage() {
-        this(Identifiable$.MODULE$.randomUID("wordPieceTokenizer"));
+  public WordPieceTokenizerStage() {
+    this(Identifiable$.MODULE$.randomUID("wordPieceTokenizer"));
+  }
+
+  /** Used by {@link DefaultParamsReader} and {@code copy}. */
+  public WordPieceTokenizerStage(String uid) {
+    this.uid = uid;
+    inputCol = new Param<>(this, "inputCol", "string column to tokenize");
+    outputCol =
+        new Param<>(
+            this, "outputCol", "array<int> output column of token ids with [CLS] and [SEP]");
+    vocab =
+        new StringArrayParam(
+            this, "vocab", "WordPiece vocabulary tokens in id order (vocab.txt lines)");
+    lowerCase =
+        new BooleanParam(this, "lowerCase", "lower-case and strip accents (uncased vocabularies)");
+    setDefault(inputCol, "text");
+    setDefault(outputCol, "token_ids");
+    setDefault(lowerCase, true);
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  public Param<String> inputCol() {
+    return inputCol;
+  }
+
+  public Param<String> outputCol() {
+    return outputCol;
+  }
+
+  public StringArrayParam vocab() {
+    return vocab;
+  }
+
+  public BooleanParam lowerCase() {
+    return lowerCase;
+  }
+
+  public String getInputCol() {
+    return $(inputCol);
+  }
+
+  public String getOutputCol() {
+    return $(outputCol);
+  }
+
+  public String[] getVocab() {
+    return $(vocab);
+  }
+
+  public boolean getLowerCase() {
+    return (Boolean) $(lowerCase);
+  }
+
+  public WordPieceTokenizerStage setInputCol(String value) {
+    set(inputCol, value);
+    return this;
+  }
+
+  public WordPieceTokenizerStage setOutputCol(String value) {
+    set(outputCol, value);
+    return this;
+  }
+
+  public WordPieceTokenizerStage setVocab(String[] value) {
+    set(vocab, value);
+    return this;
+  }
+
+  public WordPieceTokenizerStage setLowerCase(boolean value) {
+    set(lowerCase, value);
+    return this;
+  }
+
+  public WordPieceTokenizerStage setVocabulary(Vocabulary v) {
+    return setVocab(v.tokens().toArray(new String[0]));
+  }
+
+  /** The tokenizer these params describe. */
+  public BertTokenizer tokenizer() {
+    if (!isDefined(vocab)) {
+      throw new IllegalStateException("vocab is not set on " + uid);
     }
+    return new BertTokenizer(Vocabulary.of(Arrays.asList(getVocab())), getLowerCase());
+  }
 
-    /** Used by {@link DefaultParamsReader} and {@code copy}. */
-    public WordPieceTokenizerStage(String uid) {
-        this.uid = uid;
-        inputCol = new Param<>(this, "inputCol", "string column to tokenize");
-        outputCol = new Param<>(this, "outputCol", "array<int> output column of token ids with [CLS] and [SEP]");
-        vocab = new StringArrayParam(this, "vocab", "WordPiece vocabulary tokens in id order (vocab.txt lines)");
-        lowerCase = new BooleanParam(this, "lowerCase", "lower-case and strip accents (uncased vocabularies)");
-        setDefault(inputCol, "text");
-        setDefault(outputCol, "token_ids");
-        setDefault(lowerCase, true);
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    transformSchema(dataset.schema(), true);
+    BertTokenizer tokenizer = tokenizer();
+    UserDefinedFunction encode =
+        functions.udf(
+            (UDF1<String, int[]>) tokenizer::encode,
+            DataTypes.createArrayType(DataTypes.IntegerType, false));
+    return dataset.withColumn(getOutputCol(), encode.apply(col(getInputCol())));
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    String in = getInputCol();
+    if (!Arrays.asList(schema.fieldNames()).contains(in)) {
+      throw new IllegalArgumentException(
+          "input column '" + in + "' not found in " + schema.simpleString());
     }
-
-    @Override
-    public String uid() { return uid; }
-
-    public Param<String> inputCol() { return inputCol; }
-    public Param<String> outputCol() { return outputCol; }
-    public StringArrayParam vocab() { return vocab; }
-    public BooleanParam lowerCase() { return lowerCase; }
-
-    public String getInputCol() { return $(inputCol); }
-    public String getOutputCol() { return $(outputCol); }
-    public String[] getVocab() { return $(vocab); }
-    public boolean getLowerCase() { return (Boolean) $(lowerCase); }
-
-    public WordPieceTokenizerStage setInputCol(String value) { set(inputCol, value); return this; }
-    public WordPieceTokenizerStage setOutputCol(String value) { set(outputCol, value); return this; }
-    public WordPieceTokenizerStage setVocab(String[] value) { set(vocab, value); return this; }
-    public WordPieceTokenizerStage setLowerCase(boolean value) { set(lowerCase, value); return this; }
-
-    public WordPieceTokenizerStage setVocabulary(Vocabulary v) {
-        return setVocab(v.tokens().toArray(new String[0]));
+    StructField field = schema.apply(in);
+    if (!DataTypes.StringType.equals(field.dataType())) {
+      throw new IllegalArgumentException(
+          "input column '" + in + "' must be string, is " + field.dataType().simpleString());
     }
-
-    /** The tokenizer these params describe. */
-    public BertTokenizer tokenizer() {
-        if (!isDefined(vocab)) {
-            throw new IllegalStateException("vocab is not set on " + uid);
-        }
-        return new BertTokenizer(Vocabulary.of(Arrays.asList(getVocab())), getLowerCase());
+    if (Arrays.asList(schema.fieldNames()).contains(getOutputCol())) {
+      throw new IllegalArgumentException("output column '" + getOutputCol() + "' already exists");
     }
+    return schema.add(
+        getOutputCol(), DataTypes.createArrayType(DataTypes.IntegerType, false), false);
+  }
 
-    @Override
-    public Dataset<Row> transform(Dataset<?> dataset) {
-        transformSchema(dataset.schema(), true);
-        BertTokenizer tokenizer = tokenizer();
-        UserDefinedFunction encode = functions.udf(
-                (UDF1<String, int[]>) tokenizer::encode,
-                DataTypes.createArrayType(DataTypes.IntegerType, false));
-        return dataset.withColumn(getOutputCol(), encode.apply(col(getInputCol())));
-    }
+  @Override
+  public WordPieceTokenizerStage copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
 
-    @Override
-    public StructType transformSchema(StructType schema) {
-        String in = getInputCol();
-        if (!Arrays.asList(schema.fieldNames()).contains(in)) {
-            throw new IllegalArgumentException("input column '" + in + "' not found in " + schema.simpleString());
-        }
-        StructField field = schema.apply(in);
-        if (!DataTypes.StringType.equals(field.dataType())) {
-            throw new IllegalArgumentException("input column '" + in + "' must be string, is " + field.dataType().simpleString());
-        }
-        if (Arrays.asList(schema.fieldNames()).contains(getOutputCol())) {
-            throw new IllegalArgumentException("output column '" + getOutputCol() + "' already exists");
-        }
-        return schema.add(getOutputCol(), DataTypes.createArrayType(DataTypes.IntegerType, false), false);
-    }
+  /** Companion-style reader, found by reflection when a saved Pipeline/PipelineModel is loaded. */
+  public static MLReader<WordPieceTokenizerStage> read() {
+    return new DefaultParamsReader<>();
+  }
 
-    @Override
-    public WordPieceTokenizerStage copy(ParamMap extra) {
-        return defaultCopy(extra);
-    }
-
-    /** Companion-style reader, found by reflection when a saved Pipeline/PipelineModel is loaded. */
-    public static MLReader<WordPieceTokenizerStage> read() {
-        return new DefaultParamsReader<>();
-    }
-
-    public static WordPieceTokenizerStage load(String path) {
-        return read().load(path);
-    }
+  public static WordPieceTokenizerStage load(String path) {
+    return read().load(path);
+  }
 }

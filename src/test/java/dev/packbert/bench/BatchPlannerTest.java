@@ -39,7 +39,8 @@ class BatchPlannerTest {
           int idx = pb.inputIndex()[s];
           seen[idx]++;
           int base = b.sentenceRow[s] * b.length + b.sentenceOffset[s];
-          assertArrayEquals(t[idx], Arrays.copyOfRange(b.inputIds, base, base + b.sentenceLength[s]), v.name());
+          assertArrayEquals(
+              t[idx], Arrays.copyOfRange(b.inputIds, base, base + b.sentenceLength[s]), v.name());
           for (int k = 0; k < b.sentenceLength[s]; k++) {
             assertEquals(k, b.positionIds[base + k]);
           }
@@ -91,8 +92,11 @@ class BatchPlannerTest {
 
   @Test
   void flopModelMatchesBertBaseByHand() {
-    FlopModel f = new FlopModel(new dev.packbert.model.BertConfig(30522, 768, 12, 12, 3072, 512, 2, 1e-12f, "gelu"));
-    // 12 · (8·768² + 4·768·3072) = 169,869,312 FLOPs per token; attention 12·4·768·n² for the sentence
+    FlopModel f =
+        new FlopModel(
+            new dev.packbert.model.BertConfig(30522, 768, 12, 12, 3072, 512, 2, 1e-12f, "gelu"));
+    // 12 · (8·768² + 4·768·3072) = 169,869,312 FLOPs per token; attention 12·4·768·n² for the
+    // sentence
     assertEquals(169_869_312.0, f.denseFlopsPerToken());
     assertEquals(10 * 169_869_312.0 + 12 * 4 * 768 * 100.0, f.sentenceFlops(10));
   }

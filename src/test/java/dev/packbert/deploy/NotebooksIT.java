@@ -21,17 +21,21 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Executes every notebooks/*.jsh (Java "notebooks": cells start with a {@code //% cell: title} line) through
- * the JShell API in this JVM, cell by cell, with the test classpath; a rejected snippet or an exception fails
- * the test. The cells' code and printed output go to notebooks/output/NAME.md (images the cells write sit next
- * to it), so the committed outputs are whatever the last {@code mvn verify} produced.
+ * Executes every notebooks/*.jsh (Java "notebooks": cells start with a {@code //% cell: title}
+ * line) through the JShell API in this JVM, cell by cell, with the test classpath; a rejected
+ * snippet or an exception fails the test. The cells' code and printed output go to
+ * notebooks/output/NAME.md (images the cells write sit next to it), so the committed outputs are
+ * whatever the last {@code mvn verify} produced.
  */
 class NotebooksIT {
-  static final Path ROOT = Path.of(System.getProperty("packbert.project.dir", ".")).toAbsolutePath();
+  static final Path ROOT =
+      Path.of(System.getProperty("packbert.project.dir", ".")).toAbsolutePath();
   static final Path OUT = ROOT.resolve("notebooks/output");
 
   static Stream<Path> notebooks() throws Exception {
-    return Files.list(ROOT.resolve("notebooks")).filter(p -> p.toString().endsWith(".jsh")).sorted();
+    return Files.list(ROOT.resolve("notebooks"))
+        .filter(p -> p.toString().endsWith(".jsh"))
+        .sorted();
   }
 
   record Cell(String title, String code) {}
@@ -67,8 +71,14 @@ class NotebooksIT {
     System.setProperty("notebook.work.dir", work.toString());
     List<Cell> cells = cells(Files.readString(notebook));
     assertFalse(cells.isEmpty(), "no cells in " + notebook);
-    StringBuilder md = new StringBuilder("# " + name + "\n\nExecuted by NotebooksIT (JShell, cell by cell) from "
-        + "notebooks/" + notebook.getFileName() + ". Generated file: do not edit.\n");
+    StringBuilder md =
+        new StringBuilder(
+            "# "
+                + name
+                + "\n\nExecuted by NotebooksIT (JShell, cell by cell) from "
+                + "notebooks/"
+                + notebook.getFileName()
+                + ". Generated file: do not edit.\n");
     PrintStream realOut = System.out;
     try (JShell shell = JShell.builder().executionEngine("local").build()) {
       for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
@@ -86,9 +96,15 @@ class NotebooksIT {
         }
         String printed = buf.toString(StandardCharsets.UTF_8);
         // timings go to the test log only, so a rerun does not churn the committed outputs
-        realOut.printf("[%s] %s (%.1f s)%n%s%n", name, cell.title(), (System.nanoTime() - t0) / 1e9, printed);
-        md.append("\n## ").append(cell.title()).append("\n\n```java\n").append(cell.code()).append("\n```\n\n")
-            .append("Output:\n\n```\n").append(printed.strip())
+        realOut.printf(
+            "[%s] %s (%.1f s)%n%s%n", name, cell.title(), (System.nanoTime() - t0) / 1e9, printed);
+        md.append("\n## ")
+            .append(cell.title())
+            .append("\n\n```java\n")
+            .append(cell.code())
+            .append("\n```\n\n")
+            .append("Output:\n\n```\n")
+            .append(printed.strip())
             .append("\n```\n");
         if (printed.contains(".png")) {
           for (String line : printed.lines().toList()) {
@@ -114,12 +130,18 @@ class NotebooksIT {
       }
       for (SnippetEvent e : shell.eval(ci.source())) {
         if (e.status() == Snippet.Status.REJECTED) {
-          String why = shell.diagnostics(e.snippet())
-              .map(d -> d.getMessage(java.util.Locale.ROOT)).toList().toString();
+          String why =
+              shell
+                  .diagnostics(e.snippet())
+                  .map(d -> d.getMessage(java.util.Locale.ROOT))
+                  .toList()
+                  .toString();
           fail("cell '" + cell.title() + "': rejected " + e.snippet().source() + " " + why);
         }
         if (e.exception() != null) {
-          fail("cell '" + cell.title() + "' threw at " + e.snippet().source() + ": " + e.exception(), e.exception());
+          fail(
+              "cell '" + cell.title() + "' threw at " + e.snippet().source() + ": " + e.exception(),
+              e.exception());
         }
       }
       remaining = ci.remaining();

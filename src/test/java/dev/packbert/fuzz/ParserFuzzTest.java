@@ -12,8 +12,8 @@ import java.nio.file.Path;
 /**
  * Coverage-guided fuzzing of the two binary weight parsers: whatever the bytes, the only exception
  * allowed out is {@link ModelFormatException} (no IndexOutOfBounds, NegativeArraySize, OOM from a
- * claimed size, ...). In the normal test run Jazzer replays the seed corpus in
- * {@code src/test/resources/dev/packbert/fuzz/ParserFuzzTestInputs/<method>/}; {@code JAZZER_FUZZ=1}
+ * claimed size, ...). In the normal test run Jazzer replays the seed corpus in {@code
+ * src/test/resources/dev/packbert/fuzz/ParserFuzzTestInputs/<method>/}; {@code JAZZER_FUZZ=1}
  * fuzzes one method (see docs/FUZZING.md).
  */
 class ParserFuzzTest {

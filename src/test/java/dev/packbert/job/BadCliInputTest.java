@@ -18,16 +18,19 @@ import org.junit.jupiter.api.io.TempDir;
  * leave no output directory behind.
  */
 class BadCliInputTest {
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
   static Path text;
   static Path jsonl;
 
   @BeforeAll
   static void inputs() throws Exception {
     JobRuns.stopLeftoverSpark();
-    text = Files.writeString(tmp.resolve("docs.txt"), "One sentence here. And another.\nSecond document.\n");
-    jsonl = Files.writeString(tmp.resolve("docs.jsonl"), "{\"id\":\"a\",\"body\":\"text in another column\"}\n");
+    text =
+        Files.writeString(
+            tmp.resolve("docs.txt"), "One sentence here. And another.\nSecond document.\n");
+    jsonl =
+        Files.writeString(
+            tmp.resolve("docs.jsonl"), "{\"id\":\"a\",\"body\":\"text in another column\"}\n");
   }
 
   /** A mistake that needs no look at the input's content: refused before a SparkContext exists. */
@@ -41,7 +44,8 @@ class BadCliInputTest {
 
   private static void refused(String mustMention, String... extra) {
     Path out = tmp.resolve("out-" + Math.abs(String.join(" ", extra).hashCode()));
-    List<String> args = new ArrayList<>(List.of("embed", "--output", out.toString(), "--master", "local[1]"));
+    List<String> args =
+        new ArrayList<>(List.of("embed", "--output", out.toString(), "--master", "local[1]"));
     args.addAll(List.of(extra));
     if (!args.contains("--model")) {
       args.addAll(List.of("--model", "all-minilm-l6-v2"));
@@ -63,20 +67,38 @@ class BadCliInputTest {
   @Test
   void unknownTextColumn() {
     refused("unknown column 'text' (--text-col)", "--input", jsonl.toString());
-    refused("unknown column 'missing' (--text-col)", "--input", jsonl.toString(), "--text-col", "missing");
+    refused(
+        "unknown column 'missing' (--text-col)",
+        "--input",
+        jsonl.toString(),
+        "--text-col",
+        "missing");
   }
 
   @Test
   void unknownIdColumnGivenExplicitly() {
-    refused("unknown column 'key' (--id-col)", "--input", jsonl.toString(), "--text-col", "body", "--id-col", "key");
+    refused(
+        "unknown column 'key' (--id-col)",
+        "--input",
+        jsonl.toString(),
+        "--text-col",
+        "body",
+        "--id-col",
+        "key");
   }
 
   @Test
   void textFileReadAsParquet() {
     // only reading the file shows it: Spark starts (which also proves the listener sees a start)
     int contexts = JobRuns.SparkStarted.contexts();
-    refused("is not a Parquet file", "--input", text.toString(), "--input-format", "parquet",
-        "--conf", JobRuns.SPARK_STARTED_LISTENER);
+    refused(
+        "is not a Parquet file",
+        "--input",
+        text.toString(),
+        "--input-format",
+        "parquet",
+        "--conf",
+        JobRuns.SPARK_STARTED_LISTENER);
     assertEquals(contexts + 1, JobRuns.SparkStarted.contexts());
   }
 
@@ -87,7 +109,8 @@ class BadCliInputTest {
 
   @Test
   void unknownModelName() {
-    refusedEarly("neither a known name", "--input", text.toString(), "--model", "bert-gigantic-cased");
+    refusedEarly(
+        "neither a known name", "--input", text.toString(), "--model", "bert-gigantic-cased");
   }
 
   @Test
@@ -106,6 +129,7 @@ class BadCliInputTest {
     assertEquals(2, r.exit());
     assertEquals(1, r.stderrLines().size(), r.stderr());
     assertTrue(r.stderr().contains("--input"), r.stderr());
-    refusedEarly("--config", "--input", text.toString(), "--config", tmp.resolve("none.conf").toString());
+    refusedEarly(
+        "--config", "--input", text.toString(), "--config", tmp.resolve("none.conf").toString());
   }
 }

@@ -40,11 +40,40 @@ class EmbedJobEndToEndTest {
   static void runJobs() {
     packedOut = tmp.resolve("packed");
     unpackedOut = tmp.resolve("unpacked");
-    assertEquals(0, PackBertCli.execute("embed", "--input", SAMPLE, "--output", packedOut.toString(), "--split", "none",
-        "--packing", "spfhp", "--pooling", "cls,mean,pooler", "--master", "local[2]"));
-    assertEquals(0, PackBertCli.execute("embed", "--input", SAMPLE, "--output", unpackedOut.toString(), "--split",
-        "none", "--packing", "none", "--pooling", "cls,mean,pooler", "--master", "local[2]"));
-    spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
+    assertEquals(
+        0,
+        PackBertCli.execute(
+            "embed",
+            "--input",
+            SAMPLE,
+            "--output",
+            packedOut.toString(),
+            "--split",
+            "none",
+            "--packing",
+            "spfhp",
+            "--pooling",
+            "cls,mean,pooler",
+            "--master",
+            "local[2]"));
+    assertEquals(
+        0,
+        PackBertCli.execute(
+            "embed",
+            "--input",
+            SAMPLE,
+            "--output",
+            unpackedOut.toString(),
+            "--split",
+            "none",
+            "--packing",
+            "none",
+            "--pooling",
+            "cls,mean,pooler",
+            "--master",
+            "local[2]"));
+    spark =
+        SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
   }
 
   @AfterAll
@@ -57,7 +86,8 @@ class EmbedJobEndToEndTest {
   static Map<String, Row> byKey(Path out) {
     Map<String, Row> m = new HashMap<>();
     for (Row r : spark.read().parquet(out.resolve("sentences").toString()).collectAsList()) {
-      String key = r.getString(r.fieldIndex("doc_id")) + "/" + r.getInt(r.fieldIndex("sentence_index"));
+      String key =
+          r.getString(r.fieldIndex("doc_id")) + "/" + r.getInt(r.fieldIndex("sentence_index"));
       assertTrue(m.put(key, r) == null, "duplicate output row " + key);
     }
     return m;
@@ -73,12 +103,15 @@ class EmbedJobEndToEndTest {
       assertTrue(r != null, "line " + i + " missing from the output");
       assertEquals(lines.get(i), r.getString(r.fieldIndex("text")));
     }
-    JsonNode summary = new ObjectMapper().readTree(packedOut.resolve("_packbert_summary.json").toFile());
+    JsonNode summary =
+        new ObjectMapper().readTree(packedOut.resolve("_packbert_summary.json").toFile());
     assertEquals(lines.size(), summary.get("input_rows").asInt());
     assertEquals(lines.size(), summary.get("sentences").asInt());
     assertEquals(0, summary.get("rejected_rows").asInt());
     assertEquals(0, summary.get("failed_rows").asInt());
-    assertTrue(summary.get("packed_rows").asInt() < lines.size(), "sentences were packed several to a row");
+    assertTrue(
+        summary.get("packed_rows").asInt() < lines.size(),
+        "sentences were packed several to a row");
     assertTrue(summary.get("padding_efficiency").asDouble() > 0.5);
   }
 
@@ -86,7 +119,8 @@ class EmbedJobEndToEndTest {
   void packedVectorsEqualGoogleGraphRunPerSentence() throws Exception {
     Map<String, Row> rows = byKey(packedOut);
     double worst = 0;
-    try (GoogleBertReference google = new GoogleBertReference(ModelRegistry.resolve("bert-base-uncased"));
+    try (GoogleBertReference google =
+            new GoogleBertReference(ModelRegistry.resolve("bert-base-uncased"));
         HuggingFaceTokenizer tok = ReferenceTexts.uncasedTokenizer()) {
       for (Row r : rows.values()) {
         assertFalse(r.getBoolean(r.fieldIndex("truncated")));
@@ -127,14 +161,33 @@ class EmbedJobEndToEndTest {
 
   @Test
   void badCommandLinesExitNonZeroWithOneLine() {
-    assertOneLineError(List.of("embed", "--input", "/no/such/file.txt", "--output", tmp.resolve("x").toString()),
+    assertOneLineError(
+        List.of("embed", "--input", "/no/such/file.txt", "--output", tmp.resolve("x").toString()),
         "no such file");
-    assertOneLineError(List.of("embed", "--input", SAMPLE, "--output", tmp.resolve("y").toString(), "--model",
-        "no-such-model"), "no-such-model");
-    assertOneLineError(List.of("embed", "--input", SAMPLE, "--output", tmp.resolve("z").toString(), "--frobnicate"),
+    assertOneLineError(
+        List.of(
+            "embed",
+            "--input",
+            SAMPLE,
+            "--output",
+            tmp.resolve("y").toString(),
+            "--model",
+            "no-such-model"),
+        "no-such-model");
+    assertOneLineError(
+        List.of(
+            "embed", "--input", SAMPLE, "--output", tmp.resolve("z").toString(), "--frobnicate"),
         "--frobnicate");
-    assertOneLineError(List.of("embed", "--input", SAMPLE, "--output", tmp.resolve("w").toString(), "--packing",
-        "magic"), "--packing");
+    assertOneLineError(
+        List.of(
+            "embed",
+            "--input",
+            SAMPLE,
+            "--output",
+            tmp.resolve("w").toString(),
+            "--packing",
+            "magic"),
+        "--packing");
   }
 
   static void assertOneLineError(List<String> args, String mentions) {

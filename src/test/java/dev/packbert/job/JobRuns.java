@@ -17,10 +17,12 @@ public final class JobRuns {
   private JobRuns() {}
 
   /**
-   * Pass {@code --conf spark.extraListeners=} {@link #SPARK_STARTED_LISTENER} to learn whether a run got as
-   * far as creating a SparkContext: Spark instantiates the listener while the context starts.
+   * Pass {@code --conf spark.extraListeners=} {@link #SPARK_STARTED_LISTENER} to learn whether a
+   * run got as far as creating a SparkContext: Spark instantiates the listener while the context
+   * starts.
    */
-  public static final String SPARK_STARTED_LISTENER = "spark.extraListeners=" + SparkStarted.class.getName();
+  public static final String SPARK_STARTED_LISTENER =
+      "spark.extraListeners=" + SparkStarted.class.getName();
 
   public static final class SparkStarted extends org.apache.spark.scheduler.SparkListener {
     private static volatile int contexts;
@@ -46,8 +48,10 @@ public final class JobRuns {
    * configured by) its own instead of silently reusing that one.
    */
   public static void stopLeftoverSpark() {
-    for (scala.Option<org.apache.spark.sql.SparkSession> o : List.of(org.apache.spark.sql.SparkSession.getActiveSession(),
-        org.apache.spark.sql.SparkSession.getDefaultSession())) {
+    for (scala.Option<org.apache.spark.sql.SparkSession> o :
+        List.of(
+            org.apache.spark.sql.SparkSession.getActiveSession(),
+            org.apache.spark.sql.SparkSession.getDefaultSession())) {
       if (o.isDefined()) {
         o.get().stop();
       }
@@ -82,7 +86,8 @@ public final class JobRuns {
     ObjectMapper m = new ObjectMapper();
     List<JsonNode> out = new ArrayList<>();
     try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : s.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().toList()) {
+      for (Path p :
+          s.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().toList()) {
         for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
           if (!line.isBlank()) {
             out.add(m.readTree(line));

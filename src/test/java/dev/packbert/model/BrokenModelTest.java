@@ -26,8 +26,7 @@ class BrokenModelTest {
   private static final String DATA = "variables/variables.data-00000-of-00001";
   private static final String INDEX = "variables/variables.index";
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @org.junit.jupiter.api.BeforeAll
   static void noLeftoverSpark() {
@@ -47,7 +46,9 @@ class BrokenModelTest {
     Files.copy(src.resolve(INDEX), dir.resolve(INDEX));
     Files.copy(src.resolve("assets/vocab.txt"), dir.resolve("assets/vocab.txt"));
     try (FileChannel in = FileChannel.open(src.resolve(DATA));
-        FileChannel out = FileChannel.open(dir.resolve(DATA), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        FileChannel out =
+            FileChannel.open(
+                dir.resolve(DATA), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       long done = 0;
       while (done < bytes) {
         done += in.transferTo(done, bytes - done, out);
@@ -57,7 +58,8 @@ class BrokenModelTest {
   }
 
   private static String fails(Path dir) {
-    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelLoader.weights(dir));
+    ModelFormatException e =
+        assertThrows(ModelFormatException.class, () -> ModelLoader.weights(dir));
     System.out.println("  " + e.getMessage());
     assertEquals(1, e.getMessage().lines().count(), "one line: " + e.getMessage());
     return e.getMessage();
@@ -66,10 +68,15 @@ class BrokenModelTest {
   @Test
   void truncatedCheckpointData() throws Exception {
     long full = Files.size(bertBase().resolve(DATA));
-    // cuts inside the tensors BERT needs (the file's tail beyond the last needed tensor is never read)
+    // cuts inside the tensors BERT needs (the file's tail beyond the last needed tensor is never
+    // read)
     for (long bytes : new long[] {0, 1000, 50_000_000, full / 2}) {
       String m = fails(truncatedCheckpoint(bytes));
-      assertTrue(m.contains("checkpoint") && m.contains("variables/variables") && m.contains("cannot restore"), m);
+      assertTrue(
+          m.contains("checkpoint")
+              && m.contains("variables/variables")
+              && m.contains("cannot restore"),
+          m);
     }
   }
 
@@ -90,15 +97,19 @@ class BrokenModelTest {
     Files.createDirectories(dir.resolve("variables"));
     Files.copy(bertBase().resolve(INDEX), dir.resolve(INDEX));
     Files.createSymbolicLink(dir.resolve(DATA), bertBase().resolve(DATA));
-    Files.writeString(dir.resolve("bert_config.json"), "{\"vocab_size\": 30522, \"hidden_size\": 512, "
-        + "\"num_hidden_layers\": 12, \"num_attention_heads\": 8, \"intermediate_size\": 3072, "
-        + "\"max_position_embeddings\": 512, \"type_vocab_size\": 2, \"hidden_act\": \"gelu\"}");
+    Files.writeString(
+        dir.resolve("bert_config.json"),
+        "{\"vocab_size\": 30522, \"hidden_size\": 512, "
+            + "\"num_hidden_layers\": 12, \"num_attention_heads\": 8, \"intermediate_size\": 3072, "
+            + "\"max_position_embeddings\": 512, \"type_vocab_size\": 2, \"hidden_act\": \"gelu\"}");
     String m = fails(dir);
     assertTrue(m.contains("shape") && m.contains("512"), m);
 
-    Files.writeString(dir.resolve("bert_config.json"), "{\"vocab_size\": 30522, \"hidden_size\": 768, "
-        + "\"num_hidden_layers\": 24, \"num_attention_heads\": 12, \"intermediate_size\": 3072, "
-        + "\"max_position_embeddings\": 512, \"type_vocab_size\": 2}");
+    Files.writeString(
+        dir.resolve("bert_config.json"),
+        "{\"vocab_size\": 30522, \"hidden_size\": 768, "
+            + "\"num_hidden_layers\": 24, \"num_attention_heads\": 12, \"intermediate_size\": 3072, "
+            + "\"max_position_embeddings\": 512, \"type_vocab_size\": 2}");
     m = fails(dir);
     assertTrue(m.contains("layer_12"), "a 24-layer config names the first missing layer: " + m);
 
@@ -109,7 +120,8 @@ class BrokenModelTest {
 
   @Test
   void checkpointWithoutBertTensors() throws Exception {
-    // a real index under a bare model.ckpt prefix, but no data file: no prefix finds word embeddings
+    // a real index under a bare model.ckpt prefix, but no data file: no prefix finds word
+    // embeddings
     Path dir = tmp.resolve("no-data");
     Files.createDirectories(dir);
     Files.copy(bertBase().resolve(INDEX), dir.resolve("model.ckpt.index"));
@@ -127,26 +139,32 @@ class BrokenModelTest {
     Path empty = Files.createDirectories(tmp.resolve("empty"));
     m = fails(empty);
     assertTrue(m.contains("no known model layout"), m);
-    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelRegistry.resolve(file.toString()));
+    ModelFormatException e =
+        assertThrows(ModelFormatException.class, () -> ModelRegistry.resolve(file.toString()));
     assertTrue(e.getMessage().contains("neither a known name"), e.getMessage());
   }
 
   @Test
   void unreadableModelDirectory() throws Exception {
-    assumeFalse("root".equals(System.getProperty("user.name")), "root reads files whatever their permissions");
+    assumeFalse(
+        "root".equals(System.getProperty("user.name")),
+        "root reads files whatever their permissions");
     Path dir = truncatedCheckpoint(1000);
-    Files.setPosixFilePermissions(dir.resolve("variables"), PosixFilePermissions.fromString("---------"));
+    Files.setPosixFilePermissions(
+        dir.resolve("variables"), PosixFilePermissions.fromString("---------"));
     try {
       String m = fails(dir);
       assertTrue(m.contains(dir.toString()), m);
     } finally {
-      Files.setPosixFilePermissions(dir.resolve("variables"), PosixFilePermissions.fromString("rwx------"));
+      Files.setPosixFilePermissions(
+          dir.resolve("variables"), PosixFilePermissions.fromString("rwx------"));
     }
   }
 
   @Test
   void unreadableWeightsFileEvenForRoot() throws Exception {
-    // root ignores permission bits, but a directory where the weights file should be cannot be read by anyone
+    // root ignores permission bits, but a directory where the weights file should be cannot be read
+    // by anyone
     Path dir = tmp.resolve("dir-as-file");
     SafetensorsWriter.writeBertDirectory(TinyBert.weights(1, false), dir, null);
     Files.delete(dir.resolve("model.safetensors"));
@@ -158,7 +176,8 @@ class BrokenModelTest {
   // ---- through the CLI: exit 2, one line on stderr, no OUTPUT left behind ----
 
   private Path smallInput() throws IOException {
-    return Files.writeString(tmp.resolve("in.txt"), "One sentence. Another one.\nA second document.\n");
+    return Files.writeString(
+        tmp.resolve("in.txt"), "One sentence. Another one.\nA second document.\n");
   }
 
   private void cliRefuses(Path model, String... mustMention) throws IOException {
@@ -166,9 +185,23 @@ class BrokenModelTest {
     // 16 fits TinyBert's 20 positions, so the weights themselves are what is refused
     Path conf = Files.writeString(tmp.resolve("small.conf"), "packbert { split-stride = 4 }\n");
     int sparkContexts = JobRuns.SparkStarted.contexts();
-    JobRuns.Result r = JobRuns.run("embed", "--input", smallInput().toString(), "--output", out.toString(),
-        "--model", model.toString(), "--master", "local[1]", "--max-seq-length", "16", "--config", conf.toString(),
-        "--conf", JobRuns.SPARK_STARTED_LISTENER);
+    JobRuns.Result r =
+        JobRuns.run(
+            "embed",
+            "--input",
+            smallInput().toString(),
+            "--output",
+            out.toString(),
+            "--model",
+            model.toString(),
+            "--master",
+            "local[1]",
+            "--max-seq-length",
+            "16",
+            "--config",
+            conf.toString(),
+            "--conf",
+            JobRuns.SPARK_STARTED_LISTENER);
     assertEquals(sparkContexts, JobRuns.SparkStarted.contexts(), "refused before Spark started");
     assertEquals(2, r.exit(), r.stderr());
     assertEquals(1, r.stderrLines().size(), "exactly one line on stderr: " + r.stderr());
@@ -188,11 +221,14 @@ class BrokenModelTest {
     // cut in the middle layers: the architecture reads fine, only loading every weight finds it
     long full = Files.size(bertBase().resolve(DATA));
     cliRefuses(truncatedCheckpoint(full / 2), "checkpoint", "cannot restore");
-    // the same with a bert_config.json: the architecture comes from the file and reads no weights at all
+    // the same with a bert_config.json: the architecture comes from the file and reads no weights
+    // at all
     Path withConfig = truncatedCheckpoint(full / 2 + 1);
-    Files.writeString(withConfig.resolve("bert_config.json"), "{\"vocab_size\": 30522, \"hidden_size\": 768, "
-        + "\"num_hidden_layers\": 12, \"num_attention_heads\": 12, \"intermediate_size\": 3072, "
-        + "\"max_position_embeddings\": 512, \"type_vocab_size\": 2, \"hidden_act\": \"gelu\"}");
+    Files.writeString(
+        withConfig.resolve("bert_config.json"),
+        "{\"vocab_size\": 30522, \"hidden_size\": 768, "
+            + "\"num_hidden_layers\": 12, \"num_attention_heads\": 12, \"intermediate_size\": 3072, "
+            + "\"max_position_embeddings\": 512, \"type_vocab_size\": 2, \"hidden_act\": \"gelu\"}");
     cliRefuses(withConfig, "checkpoint", "cannot restore");
   }
 
@@ -212,14 +248,18 @@ class BrokenModelTest {
     SafetensorsWriter.writeBertDirectory(TinyBert.weights(1, true), dir, tinyVocab());
     Path f = dir.resolve("model.safetensors");
     byte[] b = Files.readAllBytes(f);
-    java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, Long.MAX_VALUE / 3);
+    java.nio.ByteBuffer.wrap(b)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putLong(0, Long.MAX_VALUE / 3);
     Files.write(f, b);
     cliRefuses(dir, "model.safetensors");
 
     Path dir2 = tmp.resolve("st-contradict");
     SafetensorsWriter.writeBertDirectory(TinyBert.weights(1, true), dir2, tinyVocab());
     Path cfg = dir2.resolve("config.json");
-    Files.writeString(cfg, Files.readString(cfg).replace("\"intermediate_size\" : 32", "\"intermediate_size\" : 40"));
+    Files.writeString(
+        cfg,
+        Files.readString(cfg).replace("\"intermediate_size\" : 32", "\"intermediate_size\" : 40"));
     cliRefuses(dir2, "intermediate");
   }
 
@@ -241,7 +281,8 @@ class BrokenModelTest {
 
   /** TinyBert's 50-token vocabulary: the special tokens and filler. */
   private static java.util.List<String> tinyVocab() {
-    java.util.List<String> v = new java.util.ArrayList<>(java.util.List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
+    java.util.List<String> v =
+        new java.util.ArrayList<>(java.util.List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
     for (int i = v.size(); i < TinyBert.CONFIG.vocabSize(); i++) {
       v.add("w" + i);
     }

@@ -29,11 +29,16 @@ public final class GoogleBertReference implements AutoCloseable {
     try (TInt32 in = TInt32.tensorOf(Shape.of(1, n), DataBuffers.of(ids, true, false));
         TInt32 mask = TInt32.tensorOf(Shape.of(1, n), DataBuffers.of(ones, true, false));
         TInt32 seg = TInt32.tensorOf(Shape.of(1, n), DataBuffers.of(new int[n], true, false));
-        Result r = bundle.session().runner()
-            .feed("input_ids", 0, in).feed("input_mask", 0, mask).feed("segment_ids", 0, seg)
-            .fetch("module_apply_tokens/bert/encoder/Reshape_13", 0)
-            .fetch("module_apply_tokens/bert/pooler/dense/Tanh", 0)
-            .run()) {
+        Result r =
+            bundle
+                .session()
+                .runner()
+                .feed("input_ids", 0, in)
+                .feed("input_mask", 0, mask)
+                .feed("segment_ids", 0, seg)
+                .fetch("module_apply_tokens/bert/encoder/Reshape_13", 0)
+                .fetch("module_apply_tokens/bert/pooler/dense/Tanh", 0)
+                .run()) {
       return new float[][] {floats((TFloat32) r.get(0)), floats((TFloat32) r.get(1))};
     }
   }

@@ -24,8 +24,10 @@ class GoogleEquivalenceTest {
   static BertEngine engine;
   static GoogleBertReference google;
   static List<int[]> sentences = new ArrayList<>();
+
   /** [sentence][pooling: cls, mean, pooler][H] from Google's graph. */
   static List<float[][]> expected = new ArrayList<>();
+
   static int h;
 
   @BeforeAll
@@ -70,23 +72,28 @@ class GoogleEquivalenceTest {
     assertTrue(sentences.size() >= 20, "need ≥ 20 real sentences");
     double worst = 0;
     for (int s = 0; s < sentences.size(); s++) {
-      SentenceVectors v = engine.embed(PackedBatch.single(sentences.get(s)), EnumSet.allOf(Pooling.class));
+      SentenceVectors v =
+          engine.embed(PackedBatch.single(sentences.get(s)), EnumSet.allOf(Pooling.class));
       worst = Math.max(worst, maxDiff(v, 0, expected.get(s)));
     }
-    System.out.printf("single vs Google: max abs diff %.2e over %d sentences%n", worst, sentences.size());
+    System.out.printf(
+        "single vs Google: max abs diff %.2e over %d sentences%n", worst, sentences.size());
     assertTrue(worst <= TOLERANCE, "max abs diff " + worst);
   }
 
   @Test
   void packedSentencesEqualGoogleGraphAlone() {
     PackedBatch batch = packGreedily(true);
-    assertTrue(batch.rows < sentences.size() / 2, "the test must really pack several sentences per row");
+    assertTrue(
+        batch.rows < sentences.size() / 2, "the test must really pack several sentences per row");
     SentenceVectors v = engine.embed(batch, EnumSet.allOf(Pooling.class));
     double worst = 0;
     for (int s = 0; s < sentences.size(); s++) {
       worst = Math.max(worst, maxDiff(v, s, expected.get(s)));
     }
-    System.out.printf("packed (%d sentences in %d rows) vs Google: max abs diff %.2e%n", sentences.size(), batch.rows, worst);
+    System.out.printf(
+        "packed (%d sentences in %d rows) vs Google: max abs diff %.2e%n",
+        sentences.size(), batch.rows, worst);
     assertTrue(worst <= TOLERANCE, "max abs diff " + worst);
   }
 
@@ -114,7 +121,10 @@ class GoogleEquivalenceTest {
     assertTrue(d <= 1e-6, "fed block-diagonal mask differs from in-graph one by " + d);
   }
 
-  /** Without the block-diagonal mask and restarted positions, packing contaminates: the test can fail. */
+  /**
+   * Without the block-diagonal mask and restarted positions, packing contaminates: the test can
+   * fail.
+   */
   @Test
   void plainMaskWithoutRestartedPositionsIsContaminated() {
     PackedBatch packed = packGreedily(false);
@@ -127,7 +137,8 @@ class GoogleEquivalenceTest {
         }
       }
     }
-    SentenceVectors v = engine.embed(withMask(packed, mask, packed.positionIds), EnumSet.allOf(Pooling.class));
+    SentenceVectors v =
+        engine.embed(withMask(packed, mask, packed.positionIds), EnumSet.allOf(Pooling.class));
     double worst = 0;
     for (int s = 0; s < sentences.size(); s++) {
       worst = Math.max(worst, maxDiff(v, s, expected.get(s)));
@@ -141,8 +152,17 @@ class GoogleEquivalenceTest {
   }
 
   static PackedBatch withMask(PackedBatch p, float[] mask, int[] positions) {
-    return new PackedBatch(p.rows, p.length, p.inputIds, p.tokenTypeIds, positions, p.segmentIds, mask,
-        p.sentenceRow, p.sentenceOffset, p.sentenceLength);
+    return new PackedBatch(
+        p.rows,
+        p.length,
+        p.inputIds,
+        p.tokenTypeIds,
+        positions,
+        p.segmentIds,
+        mask,
+        p.sentenceRow,
+        p.sentenceOffset,
+        p.sentenceLength);
   }
 
   static double maxDiff(SentenceVectors v, int s, float[][] exp) {

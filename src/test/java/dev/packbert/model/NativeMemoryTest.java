@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Native memory of a long-lived engine: ≥ 500 small batches of varying shape (so TF sees many input
- * shapes), half of them with an explicit mask, through one all-minilm-l6-v2 BertEngine; the process's
- * resident set (VmRSS) after warm-up (batch 10) and at the end must not grow by more than a generous
- * bound. A leak of the per-batch tensors (~tens of KB each) would show as megabytes per hundred batches.
+ * shapes), half of them with an explicit mask, through one all-minilm-l6-v2 BertEngine; the
+ * process's resident set (VmRSS) after warm-up (batch 10) and at the end must not grow by more than
+ * a generous bound. A leak of the per-batch tensors (~tens of KB each) would show as megabytes per
+ * hundred batches.
  */
 class NativeMemoryTest {
   private static final int BATCHES = 600;
@@ -29,7 +30,9 @@ class NativeMemoryTest {
     throw new IllegalStateException("no VmRSS in /proc/self/status");
   }
 
-  /** rows × length, each row holding two sentences and some padding; ids from the vocabulary's body. */
+  /**
+   * rows × length, each row holding two sentences and some padding; ids from the vocabulary's body.
+   */
   static PackedBatch batch(Random r, boolean explicitMask) {
     int rows = 1 + r.nextInt(4);
     int length = 16 + 8 * r.nextInt(5);
@@ -90,9 +93,11 @@ class NativeMemoryTest {
         }
       }
       long end = rssKb();
-      System.out.printf("NativeMemoryTest: before engine %d MB, batch 10 %d MB, batch %d %d MB, growth %+d MB%n",
+      System.out.printf(
+          "NativeMemoryTest: before engine %d MB, batch 10 %d MB, batch %d %d MB, growth %+d MB%n",
           rss0 / 1024, rss10 / 1024, BATCHES, end / 1024, (end - rss10) / 1024);
-      assertTrue(end - rss10 < MAX_GROWTH_MB * 1024,
+      assertTrue(
+          end - rss10 < MAX_GROWTH_MB * 1024,
           "VmRSS grew " + (end - rss10) / 1024 + " MB between batch 10 and batch " + BATCHES);
     }
   }

@@ -30,7 +30,10 @@ class OnnxBertLoaderTest {
 
   @BeforeAll
   static void load() throws Exception {
-    try (InputStream in = OnnxBertLoaderTest.class.getClassLoader().getResourceAsStream(OnnxBertLoader.MINILM_RESOURCE)) {
+    try (InputStream in =
+        OnnxBertLoaderTest.class
+            .getClassLoader()
+            .getResourceAsStream(OnnxBertLoader.MINILM_RESOURCE)) {
       assertNotNull(in, "MiniLM ONNX resource on the classpath");
       bytes = in.readAllBytes();
     }
@@ -42,24 +45,36 @@ class OnnxBertLoaderTest {
   void miniLmConfigAndStructure() {
     // all-MiniLM-L6-v2 config.json: 384 hidden, 6 layers, 12 heads, 1536 intermediate, 30522 vocab
     assertEquals(new BertConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12f, "gelu"), weights.config());
-    assertEquals(OptionalInt.of(12), OnnxBertLoader.inferHeads(graph, 384), "head count read from the graph, not the default");
+    assertEquals(
+        OptionalInt.of(12),
+        OnnxBertLoader.inferHeads(graph, 384),
+        "head count read from the graph, not the default");
     assertTrue(weights.hasPooler());
-    assertEquals(BertWeights.expectedShapes(weights.config(), true).keySet(), weights.tensors().keySet());
+    assertEquals(
+        BertWeights.expectedShapes(weights.config(), true).keySet(), weights.tensors().keySet());
     weights.validate();
     // 22.7 M parameters is the published size of all-MiniLM-L6-v2
     assertEquals(22_713_216L, weights.parameterCount());
   }
 
-  /** Reads initializers with protobuf's own generic parser, independent of the hand-written reader. */
+  /**
+   * Reads initializers with protobuf's own generic parser, independent of the hand-written reader.
+   */
   private static Map<String, float[]> rawInitializers(Set<String> names) throws Exception {
     UnknownFieldSet model = UnknownFieldSet.parseFrom(bytes);
-    UnknownFieldSet g = UnknownFieldSet.parseFrom(model.getField(7).getLengthDelimitedList().get(0));
+    UnknownFieldSet g =
+        UnknownFieldSet.parseFrom(model.getField(7).getLengthDelimitedList().get(0));
     Map<String, float[]> out = new java.util.HashMap<>();
     for (ByteString init : g.getField(5).getLengthDelimitedList()) {
       UnknownFieldSet t = UnknownFieldSet.parseFrom(init);
       String name = t.getField(8).getLengthDelimitedList().get(0).toStringUtf8();
       if (names.contains(name)) {
-        ByteBuffer b = t.getField(9).getLengthDelimitedList().get(0).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+            t.getField(9)
+                .getLengthDelimitedList()
+                .get(0)
+                .asReadOnlyByteBuffer()
+                .order(ByteOrder.LITTLE_ENDIAN);
         float[] v = new float[b.remaining() / 4];
         b.asFloatBuffer().get(v);
         out.put(name, v);
@@ -72,12 +87,22 @@ class OnnxBertLoaderTest {
   void valuesMatchProtobufsGenericParser() throws Exception {
     String q0 = consumerInput("/encoder/layer.0/attention/self/query/MatMul");
     String ffn5 = consumerInput("/encoder/layer.5/output/dense/MatMul");
-    Map<String, float[]> raw = rawInitializers(
-        Set.of("embeddings.word_embeddings.weight", "pooler.dense.weight", "encoder.layer.3.output.LayerNorm.bias", q0, ffn5));
-    assertArrayEquals(raw.get("embeddings.word_embeddings.weight"), weights.get(BertWeights.WORD).values());
-    assertArrayEquals(raw.get("encoder.layer.3.output.LayerNorm.bias"), weights.get("encoder/layer_3/output/LayerNorm/beta").values());
+    Map<String, float[]> raw =
+        rawInitializers(
+            Set.of(
+                "embeddings.word_embeddings.weight",
+                "pooler.dense.weight",
+                "encoder.layer.3.output.LayerNorm.bias",
+                q0,
+                ffn5));
+    assertArrayEquals(
+        raw.get("embeddings.word_embeddings.weight"), weights.get(BertWeights.WORD).values());
+    assertArrayEquals(
+        raw.get("encoder.layer.3.output.LayerNorm.bias"),
+        weights.get("encoder/layer_3/output/LayerNorm/beta").values());
     // MatMul initializers are [in, out] already
-    assertArrayEquals(raw.get(q0), weights.get("encoder/layer_0/attention/self/query/kernel").values());
+    assertArrayEquals(
+        raw.get(q0), weights.get("encoder/layer_0/attention/self/query/kernel").values());
     assertArrayEquals(raw.get(ffn5), weights.get("encoder/layer_5/output/dense/kernel").values());
     // the pooler is a Gemm with transB=1 over PyTorch's [out, in] weight
     float[] p = raw.get("pooler.dense.weight");
@@ -87,12 +112,18 @@ class OnnxBertLoaderTest {
   }
 
   private static String consumerInput(String nodeName) {
-    return graph.nodes().stream().filter(n -> n.name().equals(nodeName)).findFirst().orElseThrow().inputs().get(1);
+    return graph.nodes().stream()
+        .filter(n -> n.name().equals(nodeName))
+        .findFirst()
+        .orElseThrow()
+        .inputs()
+        .get(1);
   }
 
   @Test
   void tokenizerJson() throws Exception {
-    try (InputStream in = getClass().getClassLoader().getResourceAsStream(OnnxBertLoader.MINILM_TOKENIZER_RESOURCE)) {
+    try (InputStream in =
+        getClass().getClassLoader().getResourceAsStream(OnnxBertLoader.MINILM_TOKENIZER_RESOURCE)) {
       HfTokenizerJson t = HfTokenizerJson.read(in, OnnxBertLoader.MINILM_TOKENIZER_RESOURCE);
       assertEquals(30522, t.vocabulary().size());
       assertTrue(t.lowercase());
@@ -106,11 +137,14 @@ class OnnxBertLoaderTest {
 
   /**
    * ONNX Runtime runs the model itself; a plain-Java BERT forward over the loaded weights must give
-   * the same last hidden state. This checks mapping, layouts, head count, epsilon and activation at once.
+   * the same last hidden state. This checks mapping, layouts, head count, epsilon and activation at
+   * once.
    */
   @Test
   void plainJavaForwardMatchesOnnxRuntime() throws Exception {
-    long[] ids = {101, 2023, 2003, 1037, 3231, 6251, 1012, 102}; // [CLS] this is a test sentence . [SEP]
+    long[] ids = {
+      101, 2023, 2003, 1037, 3231, 6251, 1012, 102
+    }; // [CLS] this is a test sentence . [SEP]
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession s = env.createSession(bytes, new OrtSession.SessionOptions())) {
       System.out.println("ORT inputs " + s.getInputNames() + " outputs " + s.getOutputNames());
@@ -122,7 +156,8 @@ class OnnxBertLoaderTest {
       try (OnnxTensor a = OnnxTensor.createTensor(env, new long[][] {ids});
           OnnxTensor m = OnnxTensor.createTensor(env, new long[][] {ones});
           OnnxTensor t = OnnxTensor.createTensor(env, new long[][] {new long[ids.length]});
-          OrtSession.Result r = s.run(Map.of("input_ids", a, "attention_mask", m, "token_type_ids", t))) {
+          OrtSession.Result r =
+              s.run(Map.of("input_ids", a, "attention_mask", m, "token_type_ids", t))) {
         float[][] ort = ((float[][][]) r.get(0).getValue())[0];
         float[][] mine = ReferenceBert.lastHidden(weights, ids);
         double worst = 0;
@@ -138,7 +173,9 @@ class OnnxBertLoaderTest {
   }
 
   private static String readFails(byte[] b) {
-    return assertThrows(ModelFormatException.class, () -> OnnxBertLoader.load(OnnxInitializerReader.read(b, "cut.onnx"), "cut.onnx", 12))
+    return assertThrows(
+            ModelFormatException.class,
+            () -> OnnxBertLoader.load(OnnxInitializerReader.read(b, "cut.onnx"), "cut.onnx", 12))
         .getMessage();
   }
 
@@ -147,7 +184,9 @@ class OnnxBertLoaderTest {
     for (int cut : new int[] {0, 5, 200, 4_000, 1_000_000, bytes.length / 2, bytes.length - 1}) {
       String m = readFails(Arrays.copyOf(bytes, cut));
       assertTrue(m.startsWith("cut.onnx: "), m);
-      assertTrue(m.contains("truncated") || m.contains("no graph") || m.contains("missing tensor"), cut + ": " + m);
+      assertTrue(
+          m.contains("truncated") || m.contains("no graph") || m.contains("missing tensor"),
+          cut + ": " + m);
     }
   }
 
@@ -179,13 +218,19 @@ class OnnxBertLoaderTest {
     // initializer "w": dims [3], FLOAT, raw_data of 4 bytes
     byte[] t = {0x08, 0x03, 0x10, 0x01, 0x42, 0x01, 'w', 0x4A, 0x04, 0, 0, (byte) 0x80, 0x3F};
     byte[] g = concat(new byte[] {0x2A, (byte) t.length}, t);
-    String m = assertThrows(ModelFormatException.class, () -> OnnxInitializerReader.read(concat(new byte[] {0x3A, (byte) g.length}, g), "x.onnx"))
-        .getMessage();
+    String m =
+        assertThrows(
+                ModelFormatException.class,
+                () ->
+                    OnnxInitializerReader.read(
+                        concat(new byte[] {0x3A, (byte) g.length}, g), "x.onnx"))
+            .getMessage();
     assertTrue(m.contains("tensor 'w' needs 12 raw_data bytes for its shape but has 4"), m);
     // and the same with a correct shape reads 1.0f
     t[1] = 0x01;
     byte[] g1 = concat(new byte[] {0x2A, (byte) t.length}, t);
-    OnnxGraph ok = OnnxInitializerReader.read(concat(new byte[] {0x3A, (byte) g1.length}, g1), "x.onnx");
+    OnnxGraph ok =
+        OnnxInitializerReader.read(concat(new byte[] {0x3A, (byte) g1.length}, g1), "x.onnx");
     assertArrayEquals(new float[] {1.0f}, ok.initializers().get("w").floats());
   }
 

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * all-MiniLM-L6-v2 read from its ONNX initializers and run packed through PackBERT's graph equals
- * ONNX Runtime's run of the same .onnx file, mean-pooled per sentence as sentence-transformers does.
+ * ONNX Runtime's run of the same .onnx file, mean-pooled per sentence as sentence-transformers
+ * does.
  */
 class OnnxRuntimeEquivalenceTest {
 
@@ -31,7 +32,8 @@ class OnnxRuntimeEquivalenceTest {
       }
     }
     byte[] onnx;
-    try (InputStream in = getClass().getClassLoader().getResourceAsStream("all-minilm-l6-v2.onnx")) {
+    try (InputStream in =
+        getClass().getClassLoader().getResourceAsStream("all-minilm-l6-v2.onnx")) {
       onnx = in.readAllBytes();
     }
     List<float[]> expected = new ArrayList<>();
@@ -69,7 +71,8 @@ class OnnxRuntimeEquivalenceTest {
     try (OnnxTensor in = OnnxTensor.createTensor(env, LongBuffer.wrap(a), shape);
         OnnxTensor mask = OnnxTensor.createTensor(env, LongBuffer.wrap(ones), shape);
         OnnxTensor types = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[n]), shape);
-        OrtSession.Result r = ort.run(Map.of("input_ids", in, "attention_mask", mask, "token_type_ids", types))) {
+        OrtSession.Result r =
+            ort.run(Map.of("input_ids", in, "attention_mask", mask, "token_type_ids", types))) {
       float[][][] hidden = (float[][][]) r.get("output_0").get().getValue();
       float[] mean = new float[h];
       for (int t = 0; t < n; t++) {

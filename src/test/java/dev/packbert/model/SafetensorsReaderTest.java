@@ -36,17 +36,29 @@ class SafetensorsReaderTest {
 
   @Test
   void readsHandWrittenF32F16Bf16() throws Exception {
-    Path f = file(
-        "{\"__metadata__\":{\"format\":\"pt\"},"
-            + "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-            + "\"b\":{\"dtype\":\"F16\",\"shape\":[1,2],\"data_offsets\":[8,12]},"
-            + "\"c\":{\"dtype\":\"BF16\",\"shape\":[1],\"data_offsets\":[12,14]}}",
-        // a = 1.5f (0x3FC00000), -2.0f (0xC0000000), little-endian
-        0x00, 0x00, 0xC0, 0x3F, 0x00, 0x00, 0x00, 0xC0,
-        // b = half 1.0 (0x3C00), half -0.5 (0xB800)
-        0x00, 0x3C, 0x00, 0xB8,
-        // c = bfloat16 3.0 (0x4040)
-        0x40, 0x40);
+    Path f =
+        file(
+            "{\"__metadata__\":{\"format\":\"pt\"},"
+                + "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F16\",\"shape\":[1,2],\"data_offsets\":[8,12]},"
+                + "\"c\":{\"dtype\":\"BF16\",\"shape\":[1],\"data_offsets\":[12,14]}}",
+            // a = 1.5f (0x3FC00000), -2.0f (0xC0000000), little-endian
+            0x00,
+            0x00,
+            0xC0,
+            0x3F,
+            0x00,
+            0x00,
+            0x00,
+            0xC0,
+            // b = half 1.0 (0x3C00), half -0.5 (0xB800)
+            0x00,
+            0x3C,
+            0x00,
+            0xB8,
+            // c = bfloat16 3.0 (0x4040)
+            0x40,
+            0x40);
     try (SafetensorsReader r = SafetensorsReader.open(f)) {
       assertEquals(List.of("a", "b", "c"), r.names());
       assertEquals(Map.of("format", "pt"), r.metadata());
@@ -71,9 +83,17 @@ class SafetensorsReaderTest {
     Path f = tmp.resolve("w.safetensors");
     TensorData a = new TensorData("x", new long[] {2, 3}, new float[] {1, 2, 3, 4, 5, 6});
     TensorData b = new TensorData("y", new long[] {1}, new float[] {-7.25f});
-    SafetensorsWriter.writeTensors(f, new java.util.LinkedHashMap<>(Map.of("x", a)) {{ put("y", b); }}, Map.of("k", "v"));
+    SafetensorsWriter.writeTensors(
+        f,
+        new java.util.LinkedHashMap<>(Map.of("x", a)) {
+          {
+            put("y", b);
+          }
+        },
+        Map.of("k", "v"));
     byte[] bytes = Files.readAllBytes(f);
-    long n = java.nio.ByteBuffer.wrap(bytes, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    long n =
+        java.nio.ByteBuffer.wrap(bytes, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
     assertEquals(0, n % 8);
     assertEquals(8 + n + 28, bytes.length);
     try (SafetensorsReader r = SafetensorsReader.open(f)) {
@@ -85,16 +105,20 @@ class SafetensorsReaderTest {
   }
 
   private String fail(Path f) {
-    return assertThrows(ModelFormatException.class, () -> {
-      try (SafetensorsReader r = SafetensorsReader.open(f)) {
-        for (String n : r.names()) {
-          r.read(n);
-        }
-      }
-    }).getMessage();
+    return assertThrows(
+            ModelFormatException.class,
+            () -> {
+              try (SafetensorsReader r = SafetensorsReader.open(f)) {
+                for (String n : r.names()) {
+                  r.read(n);
+                }
+              }
+            })
+        .getMessage();
   }
 
-  private static final String ONE = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+  private static final String ONE =
+      "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
 
   @Test
   void absurdHeaderLength() throws Exception {
@@ -128,19 +152,23 @@ class SafetensorsReaderTest {
 
   @Test
   void offsetsPastEnd() throws Exception {
-    String m = fail(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 0, 0, 0, 0));
+    String m =
+        fail(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 0, 0, 0, 0));
     assertTrue(m.contains("tensor a: data_offsets [4,8] lie outside"), m);
   }
 
   @Test
   void shapeOffsetMismatch() throws Exception {
-    String m = fail(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", new int[8]));
-    assertTrue(m.contains("tensor a: shape [3] of F32 needs 12 bytes but data_offsets [0,8] span 8"), m);
+    String m =
+        fail(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", new int[8]));
+    assertTrue(
+        m.contains("tensor a: shape [3] of F32 needs 12 bytes but data_offsets [0,8] span 8"), m);
   }
 
   @Test
   void unknownAndUnsupportedDtype() throws Exception {
-    String m = fail(file("{\"a\":{\"dtype\":\"F33\",\"shape\":[2],\"data_offsets\":[0,8]}}", new int[8]));
+    String m =
+        fail(file("{\"a\":{\"dtype\":\"F33\",\"shape\":[2],\"data_offsets\":[0,8]}}", new int[8]));
     assertTrue(m.contains("tensor a: unknown dtype 'F33'"), m);
     m = fail(file("{\"a\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}", new int[8]));
     assertTrue(m.contains("tensor a has dtype I64; only F32, F16 and BF16"), m);
@@ -148,21 +176,30 @@ class SafetensorsReaderTest {
 
   @Test
   void negativeOrOverflowingShape() throws Exception {
-    assertTrue(fail(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,0]}}")).contains("bad dimension -1"));
-    String m = fail(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,0]}}"));
+    assertTrue(
+        fail(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,0]}}"))
+            .contains("bad dimension -1"));
+    String m =
+        fail(
+            file(
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,0]}}"));
     assertTrue(m.contains("overflows"), m);
   }
 
   @Test
   void overlappingTensors() throws Exception {
-    String m = fail(file(
-        "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
-        new int[8]));
+    String m =
+        fail(
+            file(
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
+                new int[8]));
     assertTrue(m.contains("tensors a and b overlap"), m);
   }
 
   @Test
   void duplicateKeysAreRefused() throws Exception {
-    assertTrue(fail(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]},\"a\":{}}")).contains("Duplicate field 'a'"));
+    assertTrue(
+        fail(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]},\"a\":{}}"))
+            .contains("Duplicate field 'a'"));
   }
 }

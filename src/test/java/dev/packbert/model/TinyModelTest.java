@@ -31,7 +31,8 @@ class TinyModelTest {
     Path ckpt = tmp.resolve("ckpt");
     java.nio.file.Files.createDirectories(ckpt);
     writeGoogleCheckpoint(w, ckpt.resolve("model.ckpt"));
-    // In a Google bert_config.json "gelu" means the tanh form; this erf model names its activation explicitly.
+    // In a Google bert_config.json "gelu" means the tanh form; this erf model names its activation
+    // explicitly.
     java.nio.file.Files.writeString(ckpt.resolve("bert_config.json"), googleConfig(w.config()));
 
     BertWeights fromHf = SafetensorsBertLoader.load(hf);
@@ -67,15 +68,19 @@ class TinyModelTest {
     }
     int[] seg = new int[n];
     java.util.Arrays.fill(seg, 1);
-    PackedBatch b = new PackedBatch(1, n, ids, new int[n], pos, seg, mask, new int[] {0}, new int[] {0}, new int[] {n});
+    PackedBatch b =
+        new PackedBatch(
+            1, n, ids, new int[n], pos, seg, mask, new int[] {0}, new int[] {0}, new int[] {n});
     try (BertEngine e = new BertEngine(w, EngineOptions.cpu(1))) {
       float[] got = e.tokenVectors(b);
       float[][] expected = ReferenceBert.lastHidden(w, toLong(ids), pos, m2);
       double d = maxDiff(got, expected);
       assertTrue(d < 1e-4, "engine vs hand-computed masked attention: " + d);
       float[][] unmasked = ReferenceBert.lastHidden(w, toLong(ids), pos, null);
-      System.out.printf("masked engine vs reference %.2e; mask effect %.2e%n", d, maxDiff(got, unmasked));
-      assertTrue(maxDiff(got, unmasked) > 10 * 1e-4, "the mask must matter well beyond the tolerance");
+      System.out.printf(
+          "masked engine vs reference %.2e; mask effect %.2e%n", d, maxDiff(got, unmasked));
+      assertTrue(
+          maxDiff(got, unmasked) > 10 * 1e-4, "the mask must matter well beyond the tolerance");
     }
   }
 
@@ -87,15 +92,19 @@ class TinyModelTest {
     int[] ids = {2, 11, 12, 3, 0, 0, 0, 0, 0, 0, 0, 0};
     int[] pos = {0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0};
     int[] seg = {1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0};
-    PackedBatch b = new PackedBatch(2, l, ids, new int[2 * l], pos, seg, null, new int[] {0}, new int[] {0}, new int[] {4});
+    PackedBatch b =
+        new PackedBatch(
+            2, l, ids, new int[2 * l], pos, seg, null, new int[] {0}, new int[] {0}, new int[] {4});
     try (BertEngine e = new BertEngine(w, EngineOptions.cpu(1))) {
       for (float v : e.tokenVectors(b)) {
         assertTrue(Float.isFinite(v), "padding produced a non-finite value");
       }
       SentenceVectors v = e.embed(b, java.util.EnumSet.allOf(Pooling.class));
-      float[] alone = e.embed(PackedBatch.single(new int[] {2, 11, 12, 3}), java.util.EnumSet.of(Pooling.MEAN))
-          .vector(Pooling.MEAN, 0);
-      assertArrayEquals(alone, v.vector(Pooling.MEAN, 0), 1e-5f, "padding must not leak into the sentence");
+      float[] alone =
+          e.embed(PackedBatch.single(new int[] {2, 11, 12, 3}), java.util.EnumSet.of(Pooling.MEAN))
+              .vector(Pooling.MEAN, 0);
+      assertArrayEquals(
+          alone, v.vector(Pooling.MEAN, 0), 1e-5f, "padding must not leak into the sentence");
     }
   }
 
@@ -119,15 +128,30 @@ class TinyModelTest {
   }
 
   static String googleConfig(BertConfig c) {
-    return "{\"vocab_size\": " + c.vocabSize() + ", \"hidden_size\": " + c.hiddenSize() + ", \"num_hidden_layers\": "
-        + c.numLayers() + ", \"num_attention_heads\": " + c.numHeads() + ", \"intermediate_size\": "
-        + c.intermediateSize() + ", \"max_position_embeddings\": " + c.maxPositions() + ", \"type_vocab_size\": "
-        + c.typeVocabSize() + ", \"hidden_act\": \"gelu_erf\"}";
+    return "{\"vocab_size\": "
+        + c.vocabSize()
+        + ", \"hidden_size\": "
+        + c.hiddenSize()
+        + ", \"num_hidden_layers\": "
+        + c.numLayers()
+        + ", \"num_attention_heads\": "
+        + c.numHeads()
+        + ", \"intermediate_size\": "
+        + c.intermediateSize()
+        + ", \"max_position_embeddings\": "
+        + c.maxPositions()
+        + ", \"type_vocab_size\": "
+        + c.typeVocabSize()
+        + ", \"hidden_act\": \"gelu_erf\"}";
   }
 
-  /** Writes Google-named tensors ("bert/...") with TF's own SaveV2 op, as Google's training code does. */
+  /**
+   * Writes Google-named tensors ("bert/...") with TF's own SaveV2 op, as Google's training code
+   * does.
+   */
   static void writeGoogleCheckpoint(BertWeights w, Path prefix) {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       List<String> names = new ArrayList<>();
       List<Operand<?>> data = new ArrayList<>();
@@ -135,14 +159,19 @@ class TinyModelTest {
       for (Map.Entry<String, TensorData> e : w.tensors().entrySet()) {
         names.add("bert/" + e.getKey());
         TensorData t = e.getValue();
-        TFloat32 value = TFloat32.tensorOf(Shape.of(t.shape()), DataBuffers.of(t.values(), true, false));
+        TFloat32 value =
+            TFloat32.tensorOf(Shape.of(t.shape()), DataBuffers.of(t.values(), true, false));
         tensors.add(value);
         data.add(tf.constantOf(value));
       }
-      var save = tf.train.save(tf.constant(prefix.toString()),
-          tf.constant(NdArrays.vectorOfObjects(names.toArray(new String[0]))),
-          tf.constant(NdArrays.vectorOfObjects(java.util.Collections.nCopies(names.size(), "").toArray(new String[0]))),
-          data);
+      var save =
+          tf.train.save(
+              tf.constant(prefix.toString()),
+              tf.constant(NdArrays.vectorOfObjects(names.toArray(new String[0]))),
+              tf.constant(
+                  NdArrays.vectorOfObjects(
+                      java.util.Collections.nCopies(names.size(), "").toArray(new String[0]))),
+              data);
       s.runner().addTarget(save).run();
       tensors.forEach(TFloat32::close);
     }

@@ -26,8 +26,9 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * A real S3 server for tests: S3Proxy in this JVM on 127.0.0.1 (a free port), backed by jclouds' in-memory
- * "transient" blob store, checking AWS V2/V4 request signatures against {@link #ACCESS_KEY}/{@link #SECRET_KEY}.
+ * A real S3 server for tests: S3Proxy in this JVM on 127.0.0.1 (a free port), backed by jclouds'
+ * in-memory "transient" blob store, checking AWS V2/V4 request signatures against {@link
+ * #ACCESS_KEY}/{@link #SECRET_KEY}.
  *
  * <pre>{@code
  * try (LocalS3Server s3 = LocalS3Server.start()) {
@@ -39,13 +40,14 @@ import org.apache.hadoop.conf.Configuration;
  * }
  * }</pre>
  *
- * <p>S3Proxy's self-contained jar (path in system property {@code packbert.s3proxy.jar}, set by the pom) is loaded
- * in a class loader of its own whose parent is the platform loader, so its jclouds, Guava, Jakarta EE 9 and SLF4J
- * classes never meet Spark's; it is driven by reflection through a handful of its public methods.
+ * <p>S3Proxy's self-contained jar (path in system property {@code packbert.s3proxy.jar}, set by the
+ * pom) is loaded in a class loader of its own whose parent is the platform loader, so its jclouds,
+ * Guava, Jakarta EE 9 and SLF4J classes never meet Spark's; it is driven by reflection through a
+ * handful of its public methods.
  *
- * <p>Each server gets its own bucket name ({@code packbert-<random>}), because Hadoop caches one S3AFileSystem
- * per scheme+bucket per JVM: a later server reusing a bucket name would be reached through an earlier one's
- * cached client and its (dead) endpoint.
+ * <p>Each server gets its own bucket name ({@code packbert-<random>}), because Hadoop caches one
+ * S3AFileSystem per scheme+bucket per JVM: a later server reusing a bucket name would be reached
+ * through an earlier one's cached client and its (dead) endpoint.
  */
 public final class LocalS3Server implements AutoCloseable {
   public static final String ACCESS_KEY = "packbert-test-access-key";
@@ -54,13 +56,14 @@ public final class LocalS3Server implements AutoCloseable {
   static final String JAR_PROPERTY = "packbert.s3proxy.jar";
 
   private final URLClassLoader loader;
-  private final Object context;  // org.jclouds.blobstore.BlobStoreContext
-  private final Object proxy;    // org.gaul.s3proxy.S3Proxy
+  private final Object context; // org.jclouds.blobstore.BlobStoreContext
+  private final Object proxy; // org.gaul.s3proxy.S3Proxy
   private final int port;
   private final String bucket;
   private final AmazonS3 client;
 
-  private LocalS3Server(URLClassLoader loader, Object context, Object proxy, int port, String bucket) {
+  private LocalS3Server(
+      URLClassLoader loader, Object context, Object proxy, int port, String bucket) {
     this.loader = loader;
     this.context = context;
     this.proxy = proxy;
@@ -74,17 +77,25 @@ public final class LocalS3Server implements AutoCloseable {
   public static LocalS3Server start() {
     String jar = System.getProperty(JAR_PROPERTY);
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-      throw new IllegalStateException("S3Proxy jar not found (system property " + JAR_PROPERTY + " = " + jar
-          + "); run the tests through Maven, which copies it to target/s3proxy");
+      throw new IllegalStateException(
+          "S3Proxy jar not found (system property "
+              + JAR_PROPERTY
+              + " = "
+              + jar
+              + "); run the tests through Maven, which copies it to target/s3proxy");
     }
     URLClassLoader loader;
     try {
-      loader = new URLClassLoader("s3proxy", new URL[] {Path.of(jar).toUri().toURL()},
-          ClassLoader.getPlatformClassLoader());
+      loader =
+          new URLClassLoader(
+              "s3proxy",
+              new URL[] {Path.of(jar).toUri().toURL()},
+              ClassLoader.getPlatformClassLoader());
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    // jclouds finds its providers with ServiceLoader on the context class loader; Jetty's threads inherit it
+    // jclouds finds its providers with ServiceLoader on the context class loader; Jetty's threads
+    // inherit it
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
     thread.setContextClassLoader(loader);
@@ -94,7 +105,10 @@ public final class LocalS3Server implements AutoCloseable {
       Class<?> contextBuilder = loader.loadClass("org.jclouds.ContextBuilder");
       Class<?> blobStoreContext = loader.loadClass("org.jclouds.blobstore.BlobStoreContext");
       Object cb = contextBuilder.getMethod("newBuilder", String.class).invoke(null, "transient");
-      cb = contextBuilder.getMethod("credentials", String.class, String.class).invoke(cb, ACCESS_KEY, SECRET_KEY);
+      cb =
+          contextBuilder
+              .getMethod("credentials", String.class, String.class)
+              .invoke(cb, ACCESS_KEY, SECRET_KEY);
       context = contextBuilder.getMethod("build", Class.class).invoke(cb, blobStoreContext);
       Object blobStore = blobStoreContext.getMethod("getBlobStore").invoke(context);
 
@@ -102,9 +116,16 @@ public final class LocalS3Server implements AutoCloseable {
       Class<?> builder = loader.loadClass("org.gaul.s3proxy.S3Proxy$Builder");
       Class<?> auth = loader.loadClass("org.gaul.s3proxy.AuthenticationType");
       Object b = s3Proxy.getMethod("builder").invoke(null);
-      builder.getMethod("blobStore", loader.loadClass("org.jclouds.blobstore.BlobStore")).invoke(b, blobStore);
-      builder.getMethod("awsAuthentication", auth, String.class, String.class)
-          .invoke(b, auth.getMethod("valueOf", String.class).invoke(null, "AWS_V2_OR_V4"), ACCESS_KEY, SECRET_KEY);
+      builder
+          .getMethod("blobStore", loader.loadClass("org.jclouds.blobstore.BlobStore"))
+          .invoke(b, blobStore);
+      builder
+          .getMethod("awsAuthentication", auth, String.class, String.class)
+          .invoke(
+              b,
+              auth.getMethod("valueOf", String.class).invoke(null, "AWS_V2_OR_V4"),
+              ACCESS_KEY,
+              SECRET_KEY);
       // port 0: Jetty binds a free port, read back with getPort() once started
       builder.getMethod("endpoint", URI.class).invoke(b, URI.create("http://127.0.0.1:0"));
       Object proxy = builder.getMethod("build").invoke(b);
@@ -112,7 +133,8 @@ public final class LocalS3Server implements AutoCloseable {
       long deadline = System.nanoTime() + 30_000_000_000L;
       while (!"STARTED".equals(s3Proxy.getMethod("getState").invoke(proxy))) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("S3Proxy did not start: " + s3Proxy.getMethod("getState").invoke(proxy));
+          throw new IllegalStateException(
+              "S3Proxy did not start: " + s3Proxy.getMethod("getState").invoke(proxy));
         }
         Thread.sleep(5);
       }
@@ -131,18 +153,21 @@ public final class LocalS3Server implements AutoCloseable {
   }
 
   /**
-   * Logback inside the jar prints its configuration status and logs Jetty at INFO; WARN is enough in test output.
-   * The status listener property is read once, at Logback's initialisation in this loader, and then restored.
+   * Logback inside the jar prints its configuration status and logs Jetty at INFO; WARN is enough
+   * in test output. The status listener property is read once, at Logback's initialisation in this
+   * loader, and then restored.
    */
   private static void quietLogback(ClassLoader loader) throws ReflectiveOperationException {
     String statusKey = "logback.statusListenerClass";
     String previous = System.getProperty(statusKey);
     System.setProperty(statusKey, "ch.qos.logback.core.status.NopStatusListener");
     try {
-      var getLogger = loader.loadClass("org.slf4j.LoggerFactory").getMethod("getLogger", String.class);
+      var getLogger =
+          loader.loadClass("org.slf4j.LoggerFactory").getMethod("getLogger", String.class);
       Class<?> level = loader.loadClass("ch.qos.logback.classic.Level");
       Object warn = level.getField("WARN").get(null);
-      for (String name : List.of("ROOT", "org.eclipse.jetty", "org.gaul.shaded.org.eclipse.jetty")) {
+      for (String name :
+          List.of("ROOT", "org.eclipse.jetty", "org.gaul.shaded.org.eclipse.jetty")) {
         Object logger = getLogger.invoke(null, name);
         logger.getClass().getMethod("setLevel", level).invoke(logger, warn);
       }
@@ -166,7 +191,10 @@ public final class LocalS3Server implements AutoCloseable {
     }
   }
 
-  /** An AWS SDK client for this server with the given keys (tests of signature checking use wrong ones). */
+  /**
+   * An AWS SDK client for this server with the given keys (tests of signature checking use wrong
+   * ones).
+   */
   public AmazonS3 client(String accessKey, String secretKey) {
     return client(endpoint(), accessKey, secretKey);
   }
@@ -175,7 +203,8 @@ public final class LocalS3Server implements AutoCloseable {
     return AmazonS3ClientBuilder.standard()
         .withEndpointConfiguration(new EndpointConfiguration(endpoint, REGION))
         .withPathStyleAccessEnabled(true)
-        .withCredentials(new AWSStaticCredentialsProvider(new BasicAWSCredentials(accessKey, secretKey)))
+        .withCredentials(
+            new AWSStaticCredentialsProvider(new BasicAWSCredentials(accessKey, secretKey)))
         .build();
   }
 
@@ -204,7 +233,8 @@ public final class LocalS3Server implements AutoCloseable {
     c.put("fs.s3a.endpoint.region", REGION);
     c.put("fs.s3a.path.style.access", "true");
     c.put("fs.s3a.connection.ssl.enabled", "false");
-    c.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    c.put(
+        "fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
     c.put("fs.s3a.access.key", ACCESS_KEY);
     c.put("fs.s3a.secret.key", SECRET_KEY);
     // fail fast instead of retrying for minutes when the server is gone
@@ -213,7 +243,10 @@ public final class LocalS3Server implements AutoCloseable {
     return c;
   }
 
-  /** {@link #hadoopConf()} as Spark settings ({@code spark.hadoop.} prefix), for a session builder or --conf. */
+  /**
+   * {@link #hadoopConf()} as Spark settings ({@code spark.hadoop.} prefix), for a session builder
+   * or --conf.
+   */
   public Map<String, String> sparkConf() {
     Map<String, String> c = new LinkedHashMap<>();
     hadoopConf().forEach((k, v) -> c.put("spark.hadoop." + k, v));
@@ -221,21 +254,28 @@ public final class LocalS3Server implements AutoCloseable {
   }
 
   /**
-   * Spark settings that make Spark SQL writes to s3a use the S3A magic committer (needs spark-hadoop-cloud).
-   * With neither commit class, Spark silently keeps the rename-based FileOutputCommitter (0-byte _SUCCESS). For
-   * parquet either one alone was enough here (Spark 3.5.9, Hadoop 3.3.4); the protocol covers the other formats.
+   * Spark settings that make Spark SQL writes to s3a use the S3A magic committer (needs
+   * spark-hadoop-cloud). With neither commit class, Spark silently keeps the rename-based
+   * FileOutputCommitter (0-byte _SUCCESS). For parquet either one alone was enough here (Spark
+   * 3.5.9, Hadoop 3.3.4); the protocol covers the other formats.
    */
   public static Map<String, String> magicCommitterSparkConf() {
     Map<String, String> c = new LinkedHashMap<>();
     c.put("spark.hadoop.fs.s3a.committer.name", "magic");
     c.put("spark.hadoop.fs.s3a.committer.magic.enabled", "true");
-    c.put("spark.sql.sources.commitProtocolClass", "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol");
-    c.put("spark.sql.parquet.output.committer.class",
+    c.put(
+        "spark.sql.sources.commitProtocolClass",
+        "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol");
+    c.put(
+        "spark.sql.parquet.output.committer.class",
         "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter");
     return c;
   }
 
-  /** {@code "--conf", "key=value", ...} for {@code packbert embed}: {@link #sparkConf()} plus {@code extra}. */
+  /**
+   * {@code "--conf", "key=value", ...} for {@code packbert embed}: {@link #sparkConf()} plus {@code
+   * extra}.
+   */
   @SafeVarargs
   public final List<String> confArgs(Map<String, String>... extra) {
     List<String> args = new ArrayList<>();
@@ -243,21 +283,26 @@ public final class LocalS3Server implements AutoCloseable {
     for (Map<String, String> e : extra) {
       all.putAll(e);
     }
-    all.forEach((k, v) -> {
-      args.add("--conf");
-      args.add(k + "=" + v);
-    });
+    all.forEach(
+        (k, v) -> {
+          args.add("--conf");
+          args.add(k + "=" + v);
+        });
     return args;
   }
 
-  /** A copy of {@code base} with {@link #hadoopConf()} applied, for using {@code FileSystem} directly. */
+  /**
+   * A copy of {@code base} with {@link #hadoopConf()} applied, for using {@code FileSystem}
+   * directly.
+   */
   public Configuration configure(Configuration base) {
     Configuration c = new Configuration(base);
     hadoopConf().forEach(c::set);
     return c;
   }
 
-  // Direct access to the stored objects through the AWS SDK, not s3a: to seed inputs and check outputs independently.
+  // Direct access to the stored objects through the AWS SDK, not s3a: to seed inputs and check
+  // outputs independently.
 
   public void put(String key, byte[] content) {
     ObjectMetadata meta = new ObjectMetadata();
@@ -277,10 +322,14 @@ public final class LocalS3Server implements AutoCloseable {
     }
   }
 
-  /** Keys of all objects under {@code prefix} (recursive, sorted; "directory" markers ending in / included). */
+  /**
+   * Keys of all objects under {@code prefix} (recursive, sorted; "directory" markers ending in /
+   * included).
+   */
   public List<String> keys(String prefix) {
     List<String> keys = new ArrayList<>();
-    ListObjectsV2Request request = new ListObjectsV2Request().withBucketName(bucket).withPrefix(prefix);
+    ListObjectsV2Request request =
+        new ListObjectsV2Request().withBucketName(bucket).withPrefix(prefix);
     ListObjectsV2Result page;
     do {
       page = client.listObjectsV2(request);

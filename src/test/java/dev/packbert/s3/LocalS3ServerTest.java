@@ -50,7 +50,8 @@ class LocalS3ServerTest {
   void rejectsWrongSecretKey() {
     AmazonS3 bad = s3.client(LocalS3Server.ACCESS_KEY, "not-the-secret");
     try {
-      AmazonS3Exception e = assertThrows(AmazonS3Exception.class, () -> bad.listObjectsV2(s3.bucket()));
+      AmazonS3Exception e =
+          assertThrows(AmazonS3Exception.class, () -> bad.listObjectsV2(s3.bucket()));
       assertEquals(403, e.getStatusCode(), e.getMessage());
     } finally {
       bad.shutdown();

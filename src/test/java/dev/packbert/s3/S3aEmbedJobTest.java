@@ -22,13 +22,15 @@ import org.junit.jupiter.api.Test;
 /** {@code packbert embed} from s3a:// to s3a://, committing through the S3A magic committer. */
 class S3aEmbedJobTest {
   /** Six documents; sentence counts by hand: 2 + 1 + 3 + 1 + 2 + 1 = 10. */
-  private static final List<String> DOCS = List.of(
-      "The cat sat on the mat. It was warm there.",
-      "Spark runs jobs on many machines.",
-      "Packing removes padding. Attention stays within each sentence. The results match.",
-      "Hello world!",
-      "Is this the last line? No, there is one more.",
-      "Embeddings are vectors of numbers.");
+  private static final List<String> DOCS =
+      List.of(
+          "The cat sat on the mat. It was warm there.",
+          "Spark runs jobs on many machines.",
+          "Packing removes padding. Attention stays within each sentence. The results match.",
+          "Hello world!",
+          "Is this the last line? No, there is one more.",
+          "Embeddings are vectors of numbers.");
+
   private static final int[] SENTENCES_PER_DOC = {2, 1, 3, 1, 2, 1};
 
   private static LocalS3Server s3;
@@ -47,9 +49,24 @@ class S3aEmbedJobTest {
   void embedsFromS3aToS3aWithTheMagicCommitter() throws Exception {
     s3.put("in/docs.txt", (String.join("\n", DOCS) + "\n").getBytes(StandardCharsets.UTF_8));
 
-    List<String> args = new ArrayList<>(List.of("embed", "--input", s3.uri("in/docs.txt"), "--output",
-        s3.uri("out"), "--model", "all-minilm-l6-v2", "--master", "local[2]", "--partitions", "2",
-        "--conf", "spark.ui.enabled=false", "--conf", "spark.sql.shuffle.partitions=2"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "embed",
+                "--input",
+                s3.uri("in/docs.txt"),
+                "--output",
+                s3.uri("out"),
+                "--model",
+                "all-minilm-l6-v2",
+                "--master",
+                "local[2]",
+                "--partitions",
+                "2",
+                "--conf",
+                "spark.ui.enabled=false",
+                "--conf",
+                "spark.sql.shuffle.partitions=2"));
     args.addAll(s3.confArgs(LocalS3Server.magicCommitterSparkConf()));
     assertEquals(0, PackBertCli.execute(args.toArray(new String[0])));
 
@@ -58,25 +75,34 @@ class S3aEmbedJobTest {
     assertNotNull(summaryBytes, "no summary: " + s3.keys("out/"));
     JsonNode summary = new ObjectMapper().readTree(summaryBytes);
     assertEquals(DOCS.size(), summary.path("input_rows").asLong(), summary.toString());
-    assertEquals(DOCS.size(), summary.path("documents").asLong() + summary.path("rejected_rows").asLong());
+    assertEquals(
+        DOCS.size(), summary.path("documents").asLong() + summary.path("rejected_rows").asLong());
     assertEquals(0, summary.path("rejected_rows").asLong(), summary.toString());
     assertEquals(10, summary.path("sentences").asLong(), summary.toString());
     assertEquals(0, summary.path("failed_rows").asLong(), summary.toString());
 
-    // the job's parquet went through the magic committer (the rename committer leaves a 0-byte _SUCCESS)
+    // the job's parquet went through the magic committer (the rename committer leaves a 0-byte
+    // _SUCCESS)
     byte[] success = s3.get("out/sentences/_SUCCESS");
     assertNotNull(success, () -> "no _SUCCESS: " + s3.keys("out/"));
     assertEquals("magic", new ObjectMapper().readTree(success).path("committer").asText());
     assertFalse(s3.keys("out/_rejected/").isEmpty(), "no _rejected output: " + s3.keys("out/"));
 
     // one row per sentence, read back through s3a by a fresh session (the job stopped its own)
-    SparkSession.Builder b = SparkSession.builder().master("local[1]").appName("packbert-s3a-readback")
-        .config("spark.ui.enabled", "false");
+    SparkSession.Builder b =
+        SparkSession.builder()
+            .master("local[1]")
+            .appName("packbert-s3a-readback")
+            .config("spark.ui.enabled", "false");
     s3.sparkConf().forEach(b::config);
     SparkSession spark = b.getOrCreate();
     try {
-      List<Row> rows = spark.read().parquet(s3.uri("out/sentences"))
-          .select("doc_id", "sentence_index", "text", "mean").collectAsList();
+      List<Row> rows =
+          spark
+              .read()
+              .parquet(s3.uri("out/sentences"))
+              .select("doc_id", "sentence_index", "text", "mean")
+              .collectAsList();
       assertEquals(10, rows.size());
       Map<String, List<Integer>> indexes = new TreeMap<>();
       for (Row r : rows) {
@@ -94,7 +120,9 @@ class S3aEmbedJobTest {
       }
       indexes.values().forEach(l -> l.sort(null));
       assertEquals(expected, indexes);
-      assertTrue(rows.stream().anyMatch(r -> r.getString(2).equals("Attention stays within each sentence.")),
+      assertTrue(
+          rows.stream()
+              .anyMatch(r -> r.getString(2).equals("Attention stays within each sentence.")),
           "sentence texts are the input's");
     } finally {
       spark.stop();
@@ -102,8 +130,9 @@ class S3aEmbedJobTest {
   }
 
   /**
-   * {@code --model s3a://...}: the model directory is read through s3a with the endpoint given only as --conf —
-   * on the driver before Spark starts and on the executors — and gives the named model's vectors.
+   * {@code --model s3a://...}: the model directory is read through s3a with the endpoint given only
+   * as --conf — on the driver before Spark starts and on the executors — and gives the named
+   * model's vectors.
    */
   @Test
   void readsTheModelDirectoryFromS3aWithTheJobsConf() throws Exception {
@@ -116,9 +145,24 @@ class S3aEmbedJobTest {
     java.util.Map<String, float[]> byModel = new java.util.HashMap<>();
     for (String model : List.of(s3.uri("models/minilm"), "all-minilm-l6-v2")) {
       java.nio.file.Path out = tmp.resolve(model.startsWith("s3a") ? "remote" : "named");
-      List<String> args = new ArrayList<>(List.of("embed", "--input", s3.uri("in2/docs.txt"), "--output",
-          out.toString(), "--output-format", "json", "--model", model, "--master", "local[2]",
-          "--conf", "spark.ui.enabled=false", "--split", "none"));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "embed",
+                  "--input",
+                  s3.uri("in2/docs.txt"),
+                  "--output",
+                  out.toString(),
+                  "--output-format",
+                  "json",
+                  "--model",
+                  model,
+                  "--master",
+                  "local[2]",
+                  "--conf",
+                  "spark.ui.enabled=false",
+                  "--split",
+                  "none"));
       args.addAll(s3.confArgs());
       assertEquals(0, PackBertCli.execute(args.toArray(new String[0])), model);
       try (var parts = java.nio.file.Files.list(out.resolve("sentences"))) {
@@ -136,7 +180,10 @@ class S3aEmbedJobTest {
     }
     assertEquals(2 * DOCS.size(), byModel.size(), byModel.keySet().toString());
     for (int d = 0; d < DOCS.size(); d++) {
-      org.junit.jupiter.api.Assertions.assertArrayEquals(byModel.get("false/" + d), byModel.get("true/" + d), 1e-6f,
+      org.junit.jupiter.api.Assertions.assertArrayEquals(
+          byModel.get("false/" + d),
+          byModel.get("true/" + d),
+          1e-6f,
           "document " + d + ": the model from s3a gives the named model's vector");
     }
   }

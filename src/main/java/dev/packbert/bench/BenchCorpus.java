@@ -2,7 +2,6 @@ package dev.packbert.bench;
 
 import dev.packbert.pack.OverLength;
 import dev.packbert.text.BertTokenizer;
-import dev.packbert.text.EuroparlSample;
 import dev.packbert.text.SentenceSplitter;
 import dev.packbert.text.Vocabulary;
 import java.io.IOException;

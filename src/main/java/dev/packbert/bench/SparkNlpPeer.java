@@ -5,7 +5,7 @@ import com.johnsnowlabs.nlp.annotators.Tokenizer;
 import com.johnsnowlabs.nlp.embeddings.BertEmbeddings;
 import com.johnsnowlabs.nlp.embeddings.E5Embeddings;
 import com.johnsnowlabs.nlp.embeddings.SentenceEmbeddings;
-import dev.packbert.model.ModelVocabulary;
+import dev.packbert.weights.ModelVocabulary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package dev.packbert.spark;
 
 import dev.packbert.model.Pooling;
 import dev.packbert.model.Precision;
+import dev.packbert.weights.ModelRegistry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -54,7 +55,7 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
             this,
             "model",
             "model name ("
-                + String.join(", ", dev.packbert.model.ModelRegistry.names())
+                + String.join(", ", ModelRegistry.names())
                 + ") or directory (local, hdfs://, s3a://)");
     poolings =
         new StringArrayParam(this, "poolings", "pooling columns to produce: cls, mean, pooler");

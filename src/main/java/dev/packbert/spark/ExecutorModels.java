@@ -2,8 +2,8 @@ package dev.packbert.spark;
 
 import dev.packbert.model.BertEngine;
 import dev.packbert.model.EngineOptions;
-import dev.packbert.model.ModelLoader;
-import dev.packbert.model.ModelRegistry;
+import dev.packbert.weights.ModelLoader;
+import dev.packbert.weights.ModelRegistry;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;

@@ -2,8 +2,8 @@ package dev.packbert.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.packbert.model.ModelFormatException;
-import dev.packbert.model.OnnxInitializerReader;
-import dev.packbert.model.SafetensorsReader;
+import dev.packbert.weights.OnnxInitializerReader;
+import dev.packbert.weights.SafetensorsReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.packbert.model.ModelRegistry;
-import dev.packbert.model.ModelVocabulary;
 import dev.packbert.text.BertTokenizer;
 import dev.packbert.text.Vocabulary;
+import dev.packbert.weights.ModelRegistry;
+import dev.packbert.weights.ModelVocabulary;
 
 /**
  * The tokenizer on arbitrary strings (lone surrogates, controls, any plane): it never throws, the

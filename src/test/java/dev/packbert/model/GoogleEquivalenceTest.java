@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.packbert.weights.GoogleCheckpointLoader;
+import dev.packbert.weights.ModelRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -3,6 +3,8 @@ package dev.packbert.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.packbert.weights.ModelLoader;
+import dev.packbert.weights.ModelRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

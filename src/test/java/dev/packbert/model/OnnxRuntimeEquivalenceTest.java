@@ -6,6 +6,8 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.packbert.weights.ModelLoader;
+import dev.packbert.weights.ModelRegistry;
 import java.io.InputStream;
 import java.nio.LongBuffer;
 import java.util.ArrayList;

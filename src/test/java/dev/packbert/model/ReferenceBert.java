@@ -1,10 +1,10 @@
 package dev.packbert.model;
 
 /** A deliberately naive BERT encoder in plain Java, only as a test oracle for the loaders. */
-final class ReferenceBert {
+public final class ReferenceBert {
   private ReferenceBert() {}
 
-  static float[][] lastHidden(BertWeights w, long[] ids) {
+  public static float[][] lastHidden(BertWeights w, long[] ids) {
     int[] positions = new int[ids.length];
     for (int i = 0; i < positions.length; i++) {
       positions[i] = i;
@@ -16,7 +16,7 @@ final class ReferenceBert {
    * With explicit position ids and an arbitrary attention mask (mask[i][j] = 1: token i may attend
    * to j; null = all), masked scores get Google BERT's additive -10000.
    */
-  static float[][] lastHidden(BertWeights w, long[] ids, int[] positions, float[][] mask) {
+  public static float[][] lastHidden(BertWeights w, long[] ids, int[] positions, float[][] mask) {
     BertConfig c = w.config();
     int n = ids.length;
     int h = c.hiddenSize();
@@ -137,7 +137,7 @@ final class ReferenceBert {
   /**
    * erf by its Taylor series (|x| < 3) or the asymptotic tail; both far below the 1e-4 tolerance.
    */
-  static double erf(double x) {
+  public static double erf(double x) {
     double ax = Math.abs(x);
     double r;
     if (ax < 3) {

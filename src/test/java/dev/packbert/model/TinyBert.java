@@ -5,12 +5,12 @@ import java.util.Map;
 import java.util.Random;
 
 /** A seeded random BERT small enough to write and read in milliseconds. */
-final class TinyBert {
-  static final BertConfig CONFIG = new BertConfig(50, 16, 2, 2, 32, 20, 2, 1e-12f, "gelu");
+public final class TinyBert {
+  public static final BertConfig CONFIG = new BertConfig(50, 16, 2, 2, 32, 20, 2, 1e-12f, "gelu");
 
   private TinyBert() {}
 
-  static BertWeights weights(long seed, boolean pooler) {
+  public static BertWeights weights(long seed, boolean pooler) {
     Random r = new Random(seed);
     Map<String, TensorData> m = new LinkedHashMap<>();
     for (Map.Entry<String, long[]> e : BertWeights.expectedShapes(CONFIG, pooler).entrySet()) {

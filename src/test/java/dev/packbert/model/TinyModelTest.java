@@ -3,6 +3,9 @@ package dev.packbert.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.packbert.weights.ModelLoader;
+import dev.packbert.weights.SafetensorsBertLoader;
+import dev.packbert.weights.SafetensorsWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

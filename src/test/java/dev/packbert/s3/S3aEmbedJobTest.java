@@ -136,7 +136,7 @@ class S3aEmbedJobTest {
    */
   @Test
   void readsTheModelDirectoryFromS3aWithTheJobsConf() throws Exception {
-    java.nio.file.Path named = dev.packbert.model.ModelRegistry.resolve("all-minilm-l6-v2");
+    java.nio.file.Path named = dev.packbert.weights.ModelRegistry.resolve("all-minilm-l6-v2");
     for (String f : List.of("model.onnx", "tokenizer.json")) {
       s3.put("models/minilm/" + f, java.nio.file.Files.readAllBytes(named.resolve(f)));
     }

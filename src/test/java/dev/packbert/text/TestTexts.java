@@ -1,5 +1,6 @@
 package dev.packbert.text;
 
+import dev.packbert.bench.EuroparlSample;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,7 @@
-package dev.packbert.model;
+package dev.packbert.weights;
 
+import dev.packbert.model.ModelFormatException;
+import dev.packbert.model.TensorData;
 import java.util.Arrays;
 
 /**

@@ -1,4 +1,4 @@
-package dev.packbert.text;
+package dev.packbert.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package dev.packbert.model;
+package dev.packbert.weights;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +11,10 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
+import dev.packbert.model.BertConfig;
+import dev.packbert.model.BertWeights;
+import dev.packbert.model.ModelFormatException;
+import dev.packbert.model.ReferenceBert;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

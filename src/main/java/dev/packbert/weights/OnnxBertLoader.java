@@ -1,5 +1,9 @@
-package dev.packbert.model;
+package dev.packbert.weights;
 
+import dev.packbert.model.BertConfig;
+import dev.packbert.model.BertWeights;
+import dev.packbert.model.ModelFormatException;
+import dev.packbert.model.TensorData;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
-package dev.packbert.text;
+package dev.packbert.bench;
 
+import dev.packbert.text.BertTokenizer;
+import dev.packbert.text.Vocabulary;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.packbert.model;
+package dev.packbert.weights;
 
 /** The on-disk model layouts PackBERT can read. */
 public enum ModelFormat {

@@ -1,7 +1,8 @@
-package dev.packbert.model;
+package dev.packbert.weights;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
+import dev.packbert.model.ModelFormatException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.packbert.model;
+package dev.packbert.weights;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.packbert.model.BertWeights;
+import dev.packbert.model.ModelFormatException;
+import dev.packbert.model.TensorData;
+import dev.packbert.model.TinyBert;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

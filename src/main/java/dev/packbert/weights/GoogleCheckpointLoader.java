@@ -1,7 +1,11 @@
-package dev.packbert.model;
+package dev.packbert.weights;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.packbert.model.BertConfig;
+import dev.packbert.model.BertWeights;
+import dev.packbert.model.ModelFormatException;
+import dev.packbert.model.TensorData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

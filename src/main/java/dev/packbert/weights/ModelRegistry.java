@@ -1,5 +1,6 @@
-package dev.packbert.model;
+package dev.packbert.weights;
 
+import dev.packbert.model.ModelFormatException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;

@@ -1,8 +1,11 @@
-package dev.packbert.model;
+package dev.packbert.weights;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.packbert.model.BertConfig;
+import dev.packbert.model.BertWeights;
+import dev.packbert.model.TensorData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.packbert.model;
+package dev.packbert.weights;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.packbert.job.JobRuns;
+import dev.packbert.model.BertWeights;
+import dev.packbert.model.ModelFormatException;
+import dev.packbert.model.TinyBert;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

@@ -1,4 +1,6 @@
-package dev.packbert.model;
+package dev.packbert.weights;
+
+import dev.packbert.model.BertWeights;
 
 /**
  * Maps HuggingFace/PyTorch BERT parameter names ({@code bert.} prefix optional) to the canonical

@@ -1,4 +1,4 @@
-package dev.packbert.model;
+package dev.packbert.weights;
 
 /**
  * The dtype names of the safetensors spec; the widths let a header be checked without reading data.

@@ -1,4 +1,4 @@
-package dev.packbert.model;
+package dev.packbert.weights;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.packbert.model;
+package dev.packbert.weights;
 
 /** 16-bit float decoding; Java 17 has no Float.float16ToFloat (added in 20). */
 final class HalfFloats {

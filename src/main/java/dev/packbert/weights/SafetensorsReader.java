@@ -1,8 +1,10 @@
-package dev.packbert.model;
+package dev.packbert.weights;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.packbert.model.ModelFormatException;
+import dev.packbert.model.TensorData;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,5 +1,8 @@
-package dev.packbert.model;
+package dev.packbert.weights;
 
+import dev.packbert.model.BertConfig;
+import dev.packbert.model.BertWeights;
+import dev.packbert.model.ModelFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

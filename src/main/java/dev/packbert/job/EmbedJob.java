@@ -50,7 +50,33 @@ public final class EmbedJob {
 
   public JobSummary run() {
     long t0 = System.nanoTime();
-    // Everything that can be checked without Spark is checked first, so a typo costs seconds.
+    ModelVocabulary vocab = checkModel();
+    requireLocalInputExists();
+    SparkSession spark = session();
+    boolean outputExisted = exists(spark, s.output());
+    try {
+      return run(spark, t0, vocab);
+    } catch (
+        Throwable e) { // Spark rethrows checked exceptions undeclared; precise rethrow keeps them
+      // a failed run must not leave a half-written OUTPUT that looks like a result
+      if (!outputExisted) {
+        deleteQuietly(spark, s.output());
+      }
+      throw e;
+    } finally {
+      if (!s.sparkConf().containsKey("packbert.keep-session")) {
+        spark.stop();
+      }
+    }
+  }
+
+  /**
+   * Everything that can be checked without Spark is checked first, so a typo or a broken model
+   * costs seconds, not a failed task after OUTPUT was started.
+   *
+   * @return the model's vocabulary, read once here; the tokenizer stage ships it to the executors
+   */
+  private ModelVocabulary checkModel() {
     Path modelDir = ModelRegistry.resolve(s.model(), s.sparkConf());
     BertConfig config = ModelLoader.config(modelDir);
     if (s.maxSeqLength() > config.maxPositions()) {
@@ -71,29 +97,11 @@ public final class EmbedJob {
               + " tokens, weights "
               + config.vocabSize());
     }
-    // The executors load the weights, where a truncated or contradicting model would only show as a
-    // failed task after OUTPUT had been started; reading them here once turns it into a one-line
-    // error
-    // before Spark starts (cost: one extra read of the weights, ~1 s for BERT-base).
+    // The executors load the weights, where a truncated or contradicting model would only show as
+    // a failed task; reading them here once turns it into a one-line error before Spark starts
+    // (cost: one extra read of the weights, ~1 s for BERT-base).
     ModelLoader.weights(modelDir);
-    requireLocalInputExists();
-
-    SparkSession spark = session();
-    boolean outputExisted = exists(spark, s.output());
-    try {
-      return run(spark, t0, vocab);
-    } catch (
-        Throwable e) { // Spark rethrows checked exceptions undeclared; precise rethrow keeps them
-      // a failed run must not leave a half-written OUTPUT that looks like a result
-      if (!outputExisted) {
-        deleteQuietly(spark, s.output());
-      }
-      throw e;
-    } finally {
-      if (!s.sparkConf().containsKey("packbert.keep-session")) {
-        spark.stop();
-      }
-    }
+    return vocab;
   }
 
   private static boolean exists(SparkSession spark, String location) {
@@ -145,11 +153,39 @@ public final class EmbedJob {
     return b.getOrCreate();
   }
 
-  /**
-   * @param vocab read once on the driver before Spark starts; the tokenizer stage ships it to the
-   *     executors
-   */
+  /** read → split → tokenize → pack → embed → write → reject → summarize. */
   private JobSummary run(SparkSession spark, long t0, ModelVocabulary vocab) {
+    Input input = readInput(spark);
+    int partitions =
+        s.partitions() > 0
+            ? s.partitions()
+            : autoPartitions(input.rows(), spark.sparkContext().defaultParallelism());
+    PackingStats packing = PackingStats.register(spark.sparkContext());
+    EmbedderStats embedding = new EmbedderStats(spark.sparkContext());
+    Dataset<Row> embedded =
+        embed(pack(tokenize(split(input.readable(), partitions), vocab), packing), embedding);
+    Written written = writeVectors(spark, embedded, embedding);
+    Rejected rejected = writeRejected(input.rejected(), embedded);
+    JobSummary summary =
+        summarize(input, written, rejected, packing, embedding, (System.nanoTime() - t0) / 1e9);
+    writeSummary(spark, summary);
+    embedded.unpersist();
+    input.docs().unpersist();
+    LOG.info("wrote {} sentences to {}", written.sentences(), s.output());
+    return summary;
+  }
+
+  /** The input rows, those that can be embedded, and those rejected before splitting. */
+  private record Input(
+      Dataset<Row> docs, long rows, Dataset<Row> readable, Dataset<Row> rejected) {}
+
+  /** Rows written: sentence vectors and document vectors. */
+  private record Written(long sentences, long documents) {}
+
+  /** Rows not embedded, by reason; input rows rejected and sentences that failed in the engine. */
+  private record Rejected(Map<String, Long> byReason, long rows, long failedSentences) {}
+
+  private Input readInput(SparkSession spark) {
     Dataset<Row> docs;
     try {
       docs = InputReader.read(spark, s);
@@ -173,11 +209,6 @@ public final class EmbedJob {
     }
     docs = docs.persist(StorageLevel.MEMORY_AND_DISK());
     long inputRows = docs.count();
-    int partitions =
-        s.partitions() > 0
-            ? s.partitions()
-            : autoPartitions(inputRows, spark.sparkContext().defaultParallelism());
-
     Dataset<Row> readable = docs.where(col(InputReader.UNREADABLE).isNull());
     Dataset<Row> rejectedDocs =
         docs.where(col(InputReader.UNREADABLE).isNotNull())
@@ -185,38 +216,47 @@ public final class EmbedJob {
             .unionByName(SentenceSplitter.rejected(readable, InputReader.ID, InputReader.TEXT))
             .withColumn("sentence_index", lit(null).cast("int"))
             .persist(StorageLevel.MEMORY_AND_DISK());
+    return new Input(docs, inputRows, readable, rejectedDocs);
+  }
 
-    Dataset<Row> sentences =
-        SentenceSplitter.split(
-            readable.repartition(partitions), InputReader.ID, InputReader.TEXT, s.split());
-    Dataset<Row> tokenized =
-        new WordPieceTokenizerStage()
-            .setVocabulary(Vocabulary.of(vocab.tokens()))
-            .setLowerCase(vocab.lowerCase())
-            .transform(sentences);
-    PackingStats packing = PackingStats.register(spark.sparkContext());
-    Dataset<Row> packed =
-        new SentencePacker()
-            .setMaxSeqLength(s.maxSeqLength())
-            .setAlgorithm(s.packing())
-            .setScope(s.scope())
-            .setOverLength(s.overLength())
-            .setSplitStride(s.splitStride())
-            .setWindow(s.window())
-            .setMaxSentencesPerRow(s.maxSentencesPerRow())
-            .setStats(packing)
-            .transform(tokenized);
-    EmbedderStats embedding = new EmbedderStats(spark.sparkContext());
-    Dataset<Row> embedded =
-        new BertEmbedder()
-            .setModel(s.model())
-            .setPoolings(s.poolings().stream().map(Pooling::column).toArray(String[]::new))
-            .setTokensPerBatch(s.tokensPerBatch())
-            .setPrecision(s.precision().name())
-            .setStats(embedding)
-            .transform(packed)
-            .persist(StorageLevel.MEMORY_AND_DISK());
+  private Dataset<Row> split(Dataset<Row> readable, int partitions) {
+    return SentenceSplitter.split(
+        readable.repartition(partitions), InputReader.ID, InputReader.TEXT, s.split());
+  }
 
+  private static Dataset<Row> tokenize(Dataset<Row> sentences, ModelVocabulary vocab) {
+    return new WordPieceTokenizerStage()
+        .setVocabulary(Vocabulary.of(vocab.tokens()))
+        .setLowerCase(vocab.lowerCase())
+        .transform(sentences);
+  }
+
+  private Dataset<Row> pack(Dataset<Row> tokenized, PackingStats packing) {
+    return new SentencePacker()
+        .setMaxSeqLength(s.maxSeqLength())
+        .setAlgorithm(s.packing())
+        .setScope(s.scope())
+        .setOverLength(s.overLength())
+        .setSplitStride(s.splitStride())
+        .setWindow(s.window())
+        .setMaxSentencesPerRow(s.maxSentencesPerRow())
+        .setStats(packing)
+        .transform(tokenized);
+  }
+
+  private Dataset<Row> embed(Dataset<Row> packed, EmbedderStats embedding) {
+    return new BertEmbedder()
+        .setModel(s.model())
+        .setPoolings(s.poolings().stream().map(Pooling::column).toArray(String[]::new))
+        .setTokensPerBatch(s.tokensPerBatch())
+        .setPrecision(s.precision().name())
+        .setStats(embedding)
+        .transform(packed)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /** Computes the embeddings (with progress lines) and writes the sentence and document vectors. */
+  private Written writeVectors(SparkSession spark, Dataset<Row> embedded, EmbedderStats embedding) {
     long sentencesOut;
     long documentsOut = 0;
     LiveAccumulators liveSentences = new LiveAccumulators(embedding.sentences);
@@ -226,9 +266,8 @@ public final class EmbedJob {
     try (ProgressReporter progress =
         new ProgressReporter(s.progressSeconds(), liveSentences::value, liveRows::value)) {
       // Compute (and cache) the embeddings exactly once, before several outputs read them: two
-      // tasks of
-      // a later union could otherwise each compute the same partition on different executors, which
-      // costs the work twice and makes the accumulators count it twice.
+      // tasks of a later union could otherwise each compute the same partition on different
+      // executors, which costs the work twice and makes the accumulators count it twice.
       embedded.count();
       Dataset<Row> ok = embedded.where(col("error").isNull());
       Dataset<Row> good =
@@ -245,6 +284,10 @@ public final class EmbedJob {
         documentsOut = spark.read().format(readFormat()).load(s.output() + "/documents").count();
       }
     }
+    return new Written(sentencesOut, documentsOut);
+  }
+
+  private Rejected writeRejected(Dataset<Row> rejectedDocs, Dataset<Row> embedded) {
     Dataset<Row> failed =
         embedded
             .where(col("error").isNotNull())
@@ -255,36 +298,36 @@ public final class EmbedJob {
     for (Row r : rejected.groupBy(col("reason")).count().collectAsList()) {
       reasons.put(r.getString(0), r.getLong(1));
     }
-    long rejectedRows = rejectedDocs.count();
-    long failedSentences = failed.count();
+    return new Rejected(reasons, rejectedDocs.count(), failed.count());
+  }
 
-    double wall = (System.nanoTime() - t0) / 1e9;
-    JobSummary summary =
-        new JobSummary()
-            .put("input_rows", inputRows)
-            .put("documents", inputRows - rejectedRows)
-            .put("rejected_rows", rejectedRows)
-            .put("rejected_by_reason", reasons)
-            .put("sentences", sentencesOut)
-            .put("document_vectors", documentsOut)
-            .put("tokens", packing.realTokens())
-            .put("packed_rows", packing.rows())
-            .put("token_slots", packing.tokenSlots())
-            .put("padding_efficiency", round(packing.efficiency()))
-            .put("truncated", packing.truncated())
-            .put("split_sentences", packing.splitSentences())
-            .put("failed_rows", failedSentences)
-            .put("wall_seconds", round(wall))
-            .put("graph_seconds", round(embedding.graphNanos.value() / 1e9))
-            .put("sentences_per_second", round(sentencesOut / wall))
-            .put("model", s.model())
-            .put("output", s.output())
-            .put("settings", s.describe());
-    writeSummary(spark, summary);
-    embedded.unpersist();
-    docs.unpersist();
-    LOG.info("wrote {} sentences to {}", sentencesOut, s.output());
-    return summary;
+  private JobSummary summarize(
+      Input input,
+      Written written,
+      Rejected rejected,
+      PackingStats packing,
+      EmbedderStats embedding,
+      double wall) {
+    return new JobSummary()
+        .put("input_rows", input.rows())
+        .put("documents", input.rows() - rejected.rows())
+        .put("rejected_rows", rejected.rows())
+        .put("rejected_by_reason", rejected.byReason())
+        .put("sentences", written.sentences())
+        .put("document_vectors", written.documents())
+        .put("tokens", packing.realTokens())
+        .put("packed_rows", packing.rows())
+        .put("token_slots", packing.tokenSlots())
+        .put("padding_efficiency", round(packing.efficiency()))
+        .put("truncated", packing.truncated())
+        .put("split_sentences", packing.splitSentences())
+        .put("failed_rows", rejected.failedSentences())
+        .put("wall_seconds", round(wall))
+        .put("graph_seconds", round(embedding.graphNanos.value() / 1e9))
+        .put("sentences_per_second", round(written.sentences() / wall))
+        .put("model", s.model())
+        .put("output", s.output())
+        .put("settings", s.describe());
   }
 
   /**

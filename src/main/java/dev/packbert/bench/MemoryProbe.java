@@ -27,7 +27,7 @@ public final class MemoryProbe {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith(key)) {
-          return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]) / 1024.0;
+          return Long.parseLong(line.substring(key.length()).trim().split("\\s+", -1)[0]) / 1024.0;
         }
       }
     } catch (IOException | RuntimeException e) {

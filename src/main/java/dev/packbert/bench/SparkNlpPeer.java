@@ -39,6 +39,8 @@ public final class SparkNlpPeer {
   private SparkNlpPeer() {}
 
   /** Result of one timed pass: vectors in input order and the wall time of transform + collect. */
+  // Carries primitive arrays to hot loops; never compared or hashed.
+  @SuppressWarnings("ArrayRecordComponent")
   public record Pass(float[] vectors, int hidden, double seconds) {}
 
   /**

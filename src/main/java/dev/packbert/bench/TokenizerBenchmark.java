@@ -71,7 +71,7 @@ public final class TokenizerBenchmark {
               new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.UTF_8));
       for (String line; (line = r.readLine()) != null; ) {
         String[] f = line.split("\t", 3);
-        for (String s : (f.length == 3 ? f[2] : line).split("\\. ")) {
+        for (String s : (f.length == 3 ? f[2] : line).split("\\. ", -1)) {
           if (!s.isBlank()) {
             out.add(s);
           }

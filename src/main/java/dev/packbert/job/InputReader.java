@@ -27,36 +27,30 @@ final class InputReader {
   private InputReader() {}
 
   static Dataset<Row> read(SparkSession spark, EmbedSettings s) {
-    Dataset<Row> raw;
-    switch (s.inputFormat()) {
-      case "text":
-        return withLineNumbers(
-            spark, spark.read().text(s.input()).select(col("value")), "value", null);
-      case "jsonl":
-        raw =
-            spark
-                .read()
-                .option("mode", "PERMISSIVE")
-                .option("columnNameOfCorruptRecord", CORRUPT)
-                .json(s.input());
-        break;
-      case "parquet":
-        raw = spark.read().parquet(s.input());
-        break;
-      case "csv":
-        raw =
-            spark
-                .read()
-                .option("header", "true")
-                .option("multiLine", "true")
-                .option("escape", "\"")
-                .option("mode", "PERMISSIVE")
-                .option("columnNameOfCorruptRecord", CORRUPT)
-                .csv(s.input());
-        break;
-      default:
-        throw new UserError("unknown input format " + s.inputFormat());
+    if (s.inputFormat().equals("text")) {
+      return withLineNumbers(
+          spark, spark.read().text(s.input()).select(col("value")), "value", null);
     }
+    Dataset<Row> raw =
+        switch (s.inputFormat()) {
+          case "jsonl" ->
+              spark
+                  .read()
+                  .option("mode", "PERMISSIVE")
+                  .option("columnNameOfCorruptRecord", CORRUPT)
+                  .json(s.input());
+          case "parquet" -> spark.read().parquet(s.input());
+          case "csv" ->
+              spark
+                  .read()
+                  .option("header", "true")
+                  .option("multiLine", "true")
+                  .option("escape", "\"")
+                  .option("mode", "PERMISSIVE")
+                  .option("columnNameOfCorruptRecord", CORRUPT)
+                  .csv(s.input());
+          default -> throw new UserError("unknown input format " + s.inputFormat());
+        };
     List<String> columns = Arrays.asList(raw.columns());
     if (!columns.contains(s.textCol())) {
       throw new UserError(

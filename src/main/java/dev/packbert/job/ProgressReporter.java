@@ -21,18 +21,20 @@ final class ProgressReporter implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    timer.scheduleAtFixedRate(
-        () -> {
-          double s = (System.nanoTime() - t0) / 1e9;
-          long n = sentences.getAsLong();
-          LOG.info(
-              String.format(
-                  "%,d sentences embedded in %,d packed rows, %.1f sentences/s, %.0f s elapsed",
-                  n, rows.getAsLong(), n / Math.max(s, 1e-9), s));
-        },
-        seconds,
-        seconds,
-        TimeUnit.SECONDS);
+    // close() shuts the timer down; the future itself has nothing to report
+    var unused =
+        timer.scheduleAtFixedRate(
+            () -> {
+              double s = (System.nanoTime() - t0) / 1e9;
+              long n = sentences.getAsLong();
+              LOG.info(
+                  String.format(
+                      "%,d sentences embedded in %,d packed rows, %.1f sentences/s, %.0f s elapsed",
+                      n, rows.getAsLong(), n / Math.max(s, 1e-9), s));
+            },
+            seconds,
+            seconds,
+            TimeUnit.SECONDS);
   }
 
   @Override

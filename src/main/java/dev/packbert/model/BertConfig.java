@@ -47,21 +47,16 @@ public record BertConfig(
     if (act == null) {
       throw new ModelFormatException("config: hidden_act is missing");
     }
-    switch (act) {
-      case GELU:
-      case "gelu_erf": // lets a Google-format bert_config.json ask for the exact form explicitly
-        return GELU;
-      case GELU_TANH:
-      case "gelu_new":
-      case "gelu_pytorch_tanh":
-      case "gelu_fast":
-        return GELU_TANH;
-      default:
-        throw new ModelFormatException(
-            "config: hidden_act '"
-                + act
-                + "' is not supported (gelu = exact erf, gelu_new/gelu_tanh = tanh approximation)");
-    }
+    return switch (act) {
+      // gelu_erf lets a Google-format bert_config.json ask for the exact form explicitly
+      case GELU, "gelu_erf" -> GELU;
+      case GELU_TANH, "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> GELU_TANH;
+      default ->
+          throw new ModelFormatException(
+              "config: hidden_act '"
+                  + act
+                  + "' is not supported (gelu = exact erf, gelu_new/gelu_tanh = tanh approximation)");
+    };
   }
 
   public BertConfig withHiddenAct(String act) {

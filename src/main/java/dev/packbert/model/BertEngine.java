@@ -189,8 +189,7 @@ public final class BertEngine implements AutoCloseable {
   }
 
   /** The input tensors of one batch, closed together. */
-  private final class Feeds implements AutoCloseable {
-    private final PackedBatch b;
+  private static final class Feeds implements AutoCloseable {
     private final TInt32 ids;
     private final TInt32 types;
     private final TInt32 positions;
@@ -201,7 +200,6 @@ public final class BertEngine implements AutoCloseable {
     private final TFloat32 mask;
 
     Feeds(PackedBatch b) {
-      this.b = b;
       Shape shape = Shape.of(b.rows, b.length);
       ids = ints(shape, b.inputIds);
       types = ints(shape, b.tokenTypeIds);
@@ -217,7 +215,7 @@ public final class BertEngine implements AutoCloseable {
                   Shape.of(b.rows, b.length, b.length), DataBuffers.of(b.mask, true, false));
     }
 
-    private TInt32 ints(Shape shape, int[] values) {
+    private static TInt32 ints(Shape shape, int[] values) {
       return TInt32.tensorOf(shape, DataBuffers.of(values, true, false));
     }
 

@@ -104,10 +104,9 @@ public final class BertGraph {
     for (int i = 0; i < config.numLayers(); i++) {
       x = encoderLayer(tf.withSubScope("layer_" + i), i, x, adder, batchAndLength);
     }
-    Operand<TFloat32> sequence =
-        tf.withName(OUT_SEQUENCE)
-            .reshape(
-                x, tf.concat(List.of(batchAndLength, tf.constant(new int[] {h})), tf.constant(0)));
+    // fetched by name (OUT_SEQUENCE) when the caller wants token vectors
+    tf.withName(OUT_SEQUENCE)
+        .reshape(x, tf.concat(List.of(batchAndLength, tf.constant(new int[] {h})), tf.constant(0)));
 
     Placeholder<TInt32> tokenSentence = intInput(TOKEN_SENTENCE, Shape.of(-1));
     Placeholder<TInt32> clsIndex = intInput(CLS_INDEX, Shape.of(-1));

@@ -29,7 +29,7 @@ public enum Pooling {
   /** Parses "cls,mean,pooler" (any order, any case). */
   public static EnumSet<Pooling> parseList(String csv) {
     EnumSet<Pooling> set = EnumSet.noneOf(Pooling.class);
-    for (String part : csv.split(",")) {
+    for (String part : csv.split(",", -1)) {
       String p = part.trim();
       if (p.isEmpty()) {
         continue;

@@ -3,6 +3,8 @@ package dev.packbert.model;
 import java.util.Arrays;
 
 /** One float32 weight tensor in row-major order, as read from any weight format. */
+// Carries primitive arrays to hot loops; never compared or hashed.
+@SuppressWarnings("ArrayRecordComponent")
 public record TensorData(String name, long[] shape, float[] values) {
 
   public TensorData {

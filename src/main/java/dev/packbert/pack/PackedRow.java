@@ -7,6 +7,8 @@ import java.util.List;
  * all a block-diagonal attention mask needs; {@code positionIds} restart at 0 for every sentence so
  * each sentence sees the same position embeddings as it would alone.
  */
+// Carries primitive arrays to hot loops; never compared or hashed.
+@SuppressWarnings("ArrayRecordComponent")
 public record PackedRow(
     int[] inputIds,
     int[] segmentIds,

@@ -14,6 +14,8 @@ public enum PackingAlgorithm implements SequencePacker {
   /** Longest-pack-first histogram packing (best fit on the histogram, repeats short lengths). */
   LPFHP(new LongestPackFirstHistogram());
 
+  // The packers hold no state: each call works on its own arrays.
+  @SuppressWarnings("ImmutableEnumChecker")
   private final SequencePacker packer;
 
   PackingAlgorithm(SequencePacker packer) {

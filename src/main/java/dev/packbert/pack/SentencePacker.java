@@ -325,7 +325,7 @@ public final class SentencePacker extends Transformer implements DefaultParamsWr
     String tok = getTokenIdsCol();
     requireColumn(schema, tok, null);
     DataType t = schema.apply(tok).dataType();
-    if (!(t instanceof ArrayType) || !((ArrayType) t).elementType().equals(DataTypes.IntegerType)) {
+    if (!(t instanceof ArrayType a) || !a.elementType().equals(DataTypes.IntegerType)) {
       throw new IllegalArgumentException(
           "column " + tok + " must be array<int>, is " + t.simpleString());
     }

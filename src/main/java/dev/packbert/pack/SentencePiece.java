@@ -6,6 +6,8 @@ import java.io.Serializable;
  * A sentence, or one part of a split sentence, ready to be placed in a row: provenance plus the
  * token ids it will occupy (at most maxSeqLength).
  */
+// Carries primitive arrays to hot loops; never compared or hashed.
+@SuppressWarnings("ArrayRecordComponent")
 public record SentencePiece(
     String docId,
     int sentenceIndex,

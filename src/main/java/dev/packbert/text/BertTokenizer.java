@@ -229,16 +229,15 @@ public final class BertTokenizer implements Serializable {
 
   /** Cc, Cf, Co, Cn, Cs: BERT's "starts with C", minus \t\n\r handled by the ASCII table. */
   static boolean isControl(int cp) {
-    switch (Character.getType(cp)) {
-      case Character.CONTROL:
-      case Character.FORMAT:
-      case Character.PRIVATE_USE:
-      case Character.UNASSIGNED:
-      case Character.SURROGATE:
-        return true;
-      default:
-        return false;
-    }
+    return switch (Character.getType(cp)) {
+      case Character.CONTROL,
+          Character.FORMAT,
+          Character.PRIVATE_USE,
+          Character.UNASSIGNED,
+          Character.SURROGATE ->
+          true;
+      default -> false;
+    };
   }
 
   /**
@@ -260,18 +259,17 @@ public final class BertTokenizer implements Serializable {
     if (cp < 128) {
       return ASCII[cp] == PUNCT;
     }
-    switch (Character.getType(cp)) {
-      case Character.CONNECTOR_PUNCTUATION:
-      case Character.DASH_PUNCTUATION:
-      case Character.START_PUNCTUATION:
-      case Character.END_PUNCTUATION:
-      case Character.INITIAL_QUOTE_PUNCTUATION:
-      case Character.FINAL_QUOTE_PUNCTUATION:
-      case Character.OTHER_PUNCTUATION:
-        return true;
-      default:
-        return false;
-    }
+    return switch (Character.getType(cp)) {
+      case Character.CONNECTOR_PUNCTUATION,
+          Character.DASH_PUNCTUATION,
+          Character.START_PUNCTUATION,
+          Character.END_PUNCTUATION,
+          Character.INITIAL_QUOTE_PUNCTUATION,
+          Character.FINAL_QUOTE_PUNCTUATION,
+          Character.OTHER_PUNCTUATION ->
+          true;
+      default -> false;
+    };
   }
 
   /**

@@ -66,6 +66,8 @@ public final class SentenceSplitter {
   private SentenceSplitter() {}
 
   /**
+   * One row per sentence (or per document with {@link #MODE_NONE}) of the accepted documents.
+   *
    * @param mode {@link #MODE_SENTENCES} or {@link #MODE_NONE}
    */
   public static Dataset<Row> split(Dataset<Row> docs, String idCol, String textCol, String mode) {
@@ -76,23 +78,22 @@ public final class SentenceSplitter {
                     .and(col(textCol).isNotNull())
                     .and(functions.not(blank(col(textCol)))))
             .select(col(idCol).cast("string").as("doc_id"), col(textCol).as(TEXT));
-    switch (mode) {
-      case MODE_NONE:
-        return accepted.flatMap(
-            (FlatMapFunction<Row, Row>)
-                r -> {
-                  String text = r.getString(1);
-                  return Collections.singletonList(
-                          RowFactory.create(r.getString(0), 0, 0, text.length(), text))
-                      .iterator();
-                },
-            Encoders.row(SCHEMA));
-      case MODE_SENTENCES:
-        return sentenceRows(accepted);
-      default:
-        throw new IllegalArgumentException(
-            "mode must be '" + MODE_SENTENCES + "' or '" + MODE_NONE + "': " + mode);
-    }
+    return switch (mode) {
+      case MODE_NONE ->
+          accepted.flatMap(
+              (FlatMapFunction<Row, Row>)
+                  r -> {
+                    String text = r.getString(1);
+                    return Collections.singletonList(
+                            RowFactory.create(r.getString(0), 0, 0, text.length(), text))
+                        .iterator();
+                  },
+              Encoders.row(SCHEMA));
+      case MODE_SENTENCES -> sentenceRows(accepted);
+      default ->
+          throw new IllegalArgumentException(
+              "mode must be '" + MODE_SENTENCES + "' or '" + MODE_NONE + "': " + mode);
+    };
   }
 
   /** (doc_id, reason) for each document that {@link #split} drops; see the REASON_ constants. */

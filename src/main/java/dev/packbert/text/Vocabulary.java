@@ -115,9 +115,7 @@ public final class Vocabulary implements Serializable {
     return tokens.size();
   }
 
-  /**
-   * @return the id, or -1 when absent
-   */
+  /** Returns the token's id, or -1 when absent. */
   public int id(String token) {
     Integer id = ids.get(token);
     return id == null ? -1 : id;

@@ -54,9 +54,7 @@ final class WordPieceTrie {
     terminal[node] = id; // last duplicate wins, as in the Vocabulary map
   }
 
-  /**
-   * @return the child node, or -1
-   */
+  /** Returns the child node of {@code node} along {@code c}, or -1. */
   int child(int node, char c) {
     long key = (((long) node) << 16 | c) + 1;
     int slot = mix(key) & mask;
@@ -72,9 +70,7 @@ final class WordPieceTrie {
     }
   }
 
-  /**
-   * @return the token id ending at node, or -1
-   */
+  /** Returns the token id ending at {@code node}, or -1. */
   int terminal(int node) {
     return terminal[node];
   }

@@ -20,7 +20,7 @@ final class HfBertNames {
         || n.equals("embeddings.position_ids")) {
       return null;
     }
-    String[] p = n.split("\\.");
+    String[] p = n.split("\\.", -1);
     StringBuilder out = new StringBuilder();
     int i = 0;
     if (p.length > 3

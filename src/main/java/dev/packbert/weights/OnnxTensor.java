@@ -8,6 +8,8 @@ import java.util.Arrays;
  * One ONNX TensorProto as read from the wire. Floating types are widened to float32; integer types
  * (shape constants such as a Reshape target) are kept as longs.
  */
+// Carries primitive arrays to hot loops; never compared or hashed.
+@SuppressWarnings("ArrayRecordComponent")
 public record OnnxTensor(String name, long[] dims, int dataType, float[] floats, long[] longs) {
   public static final int FLOAT = 1;
   public static final int INT32 = 6;

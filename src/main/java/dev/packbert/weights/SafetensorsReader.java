@@ -34,6 +34,8 @@ public final class SafetensorsReader implements Closeable {
       new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   /** Where one tensor lies in the data section, as the header claims and this class has checked. */
+  // Carries primitive arrays to hot loops; never compared or hashed.
+  @SuppressWarnings("ArrayRecordComponent")
   public record Entry(String name, String dtype, long[] shape, long begin, long end) {
     public long elementCount() {
       long n = 1;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.packbert.job.PackBertCli;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -165,7 +166,7 @@ class DeployConsistencyTest {
                 out.toString())
             .redirectErrorStream(true)
             .start();
-    String output = new String(p.getInputStream().readAllBytes());
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), output);
     assertTrue(Files.size(out) > 0);
@@ -175,7 +176,7 @@ class DeployConsistencyTest {
   @Test
   void gpuDiscoveryScriptPrintsSparkResourceJson() throws Exception {
     Process p = new ProcessBuilder(ROOT.resolve("deploy/gpu/discover-gpus.sh").toString()).start();
-    String out = new String(p.getInputStream().readAllBytes()).trim();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue());
     JsonNode j = new ObjectMapper().readTree(out);

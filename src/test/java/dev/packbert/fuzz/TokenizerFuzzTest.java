@@ -52,7 +52,7 @@ class TokenizerFuzzTest {
     for (int i = 1; i < ids.length - 1; i++) {
       assertTrue(ids[i] >= 0 && ids[i] < v.size(), "id in range");
       assertTrue(
-          ids[i] != v.clsId() && ids[i] != v.sepId() || text.contains(v.token(ids[i])),
+          (ids[i] != v.clsId() && ids[i] != v.sepId()) || text.contains(v.token(ids[i])),
           "[CLS]/[SEP] inside only when the text spells them");
     }
     assertEquals(ids.length - 2, t.tokenize(text).size());

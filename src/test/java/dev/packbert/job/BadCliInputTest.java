@@ -43,7 +43,7 @@ class BadCliInputTest {
   }
 
   private static void refused(String mustMention, String... extra) {
-    Path out = tmp.resolve("out-" + Math.abs(String.join(" ", extra).hashCode()));
+    Path out = tmp.resolve("out-" + Integer.toHexString(String.join(" ", extra).hashCode()));
     List<String> args =
         new ArrayList<>(List.of("embed", "--output", out.toString(), "--master", "local[1]"));
     args.addAll(List.of(extra));

@@ -25,14 +25,15 @@ public final class JobRuns {
       "spark.extraListeners=" + SparkStarted.class.getName();
 
   public static final class SparkStarted extends org.apache.spark.scheduler.SparkListener {
-    private static volatile int contexts;
+    private static final java.util.concurrent.atomic.AtomicInteger contexts =
+        new java.util.concurrent.atomic.AtomicInteger();
 
     public SparkStarted() {
-      contexts++;
+      contexts.incrementAndGet();
     }
 
     public static int contexts() {
-      return contexts;
+      return contexts.get();
     }
   }
 

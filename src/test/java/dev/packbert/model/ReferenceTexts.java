@@ -30,11 +30,13 @@ public final class ReferenceTexts {
                 new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null && out.size() < n) {
-        String[] f = line.split("\t");
+        String[] f = line.split("\t", -1);
         if (f.length < 3 || !f[2].contains(" the ") || !f[2].contains(" of ")) {
           continue;
         }
-        for (String s : f[2].split("(?<=\\.) ")) {
+        for (String s : f[2].split("(?<=\\.) ", -1)) {
+          // trailing empty strings dropped on purpose: the same sentences as before
+          @SuppressWarnings("StringSplitter")
           int words = s.split("\\s+").length;
           if (words >= 5 && words <= 60 && out.size() < n) {
             out.add(s.trim());

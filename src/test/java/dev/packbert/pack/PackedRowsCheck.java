@@ -15,6 +15,8 @@ final class PackedRowsCheck {
   private PackedRowsCheck() {}
 
   /** One original sentence: its tokens before any cutting. */
+  // Test data; never compared or hashed.
+  @SuppressWarnings("ArrayRecordComponent")
   record Source(String docId, int sentenceIndex, int[] tokens) {}
 
   static void check(

@@ -128,32 +128,25 @@ class PackersTest {
     List<int[]> out = new ArrayList<>();
     out.add(new int[0]);
     out.add(new int[] {0, 0, 1, 2});
-    out.add(gen(r, 1000, i -> 1 + r.nextInt(maxLen)));
-    out.add(gen(r, 500, i -> maxLen));
-    out.add(gen(r, 700, i -> 1));
+    out.add(gen(1000, i -> 1 + r.nextInt(maxLen)));
+    out.add(gen(500, i -> maxLen));
+    out.add(gen(700, i -> 1));
+    out.add(
+        gen(2000, i -> Math.min(maxLen, 2 + (int) (-Math.log(1 - r.nextDouble()) * maxLen / 6))));
+    out.add(
+        gen(1500, i -> Math.min(maxLen, (int) Math.ceil(3 / Math.pow(1 - r.nextDouble(), 0.8)))));
     out.add(
         gen(
-            r,
-            2000,
-            i -> Math.min(maxLen, 2 + (int) (-Math.log(1 - r.nextDouble()) * maxLen / 6))));
-    out.add(
-        gen(
-            r,
-            1500,
-            i -> Math.min(maxLen, (int) Math.ceil(3 / Math.pow(1 - r.nextDouble(), 0.8)))));
-    out.add(
-        gen(
-            r,
             5000,
             i ->
                 r.nextInt(4) == 0
                     ? maxLen - r.nextInt(3)
                     : 1 + r.nextInt(Math.max(1, maxLen / 4))));
-    out.add(gen(r, 37, i -> r.nextInt(maxLen + 1)));
+    out.add(gen(37, i -> r.nextInt(maxLen + 1)));
     return out;
   }
 
-  private static int[] gen(Random r, int n, IntUnaryOperator f) {
+  private static int[] gen(int n, IntUnaryOperator f) {
     int[] a = new int[n];
     for (int i = 0; i < n; i++) {
       a[i] = f.applyAsInt(i);
@@ -210,8 +203,7 @@ class PackersTest {
   @Test
   void histogramPackersAreNearOptimalOnSpreadLengths() {
     Random r = new Random(7);
-    int[] lengths =
-        gen(r, 50_000, i -> Math.min(128, 3 + (int) (-Math.log(1 - r.nextDouble()) * 25)));
+    int[] lengths = gen(50_000, i -> Math.min(128, 3 + (int) (-Math.log(1 - r.nextDouble()) * 25)));
     long sum = 0;
     for (int l : lengths) {
       sum += l;

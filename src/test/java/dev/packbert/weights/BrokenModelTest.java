@@ -12,6 +12,7 @@ import dev.packbert.model.ModelFormatException;
 import dev.packbert.model.TinyBert;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -86,7 +87,9 @@ class BrokenModelTest {
   @Test
   void garbageCheckpointIndex() throws Exception {
     Path dir = truncatedCheckpoint(0);
-    Files.write(dir.resolve(INDEX), "this is not a table of tensors".repeat(50).getBytes());
+    Files.write(
+        dir.resolve(INDEX),
+        "this is not a table of tensors".repeat(50).getBytes(StandardCharsets.UTF_8));
     String m = fails(dir);
     assertTrue(m.contains("checkpoint") && m.contains("variables/variables"), m);
     Files.write(dir.resolve(INDEX), new byte[0]);

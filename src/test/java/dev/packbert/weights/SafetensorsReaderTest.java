@@ -85,14 +85,7 @@ class SafetensorsReaderTest {
     Path f = tmp.resolve("w.safetensors");
     TensorData a = new TensorData("x", new long[] {2, 3}, new float[] {1, 2, 3, 4, 5, 6});
     TensorData b = new TensorData("y", new long[] {1}, new float[] {-7.25f});
-    SafetensorsWriter.writeTensors(
-        f,
-        new java.util.LinkedHashMap<>(Map.of("x", a)) {
-          {
-            put("y", b);
-          }
-        },
-        Map.of("k", "v"));
+    SafetensorsWriter.writeTensors(f, orderedMap("x", a, "y", b), Map.of("k", "v"));
     byte[] bytes = Files.readAllBytes(f);
     long n =
         java.nio.ByteBuffer.wrap(bytes, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
@@ -203,5 +196,12 @@ class SafetensorsReaderTest {
     assertTrue(
         fail(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]},\"a\":{}}"))
             .contains("Duplicate field 'a'"));
+  }
+
+  private static <V> Map<String, V> orderedMap(String k1, V v1, String k2, V v2) {
+    Map<String, V> m = new java.util.LinkedHashMap<>();
+    m.put(k1, v1);
+    m.put(k2, v2);
+    return m;
   }
 }

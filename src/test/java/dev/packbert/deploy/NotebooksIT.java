@@ -1,150 +1,93 @@
 package dev.packbert.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import jdk.jshell.JShell;
-import jdk.jshell.Snippet;
-import jdk.jshell.SnippetEvent;
-import jdk.jshell.SourceCodeAnalysis;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Executes every notebooks/*.jsh (Java "notebooks": cells start with a {@code //% cell: title}
- * line) through the JShell API in this JVM, cell by cell, with the test classpath; a rejected
- * snippet or an exception fails the test. The cells' code and printed output go to
- * notebooks/output/NAME.md (images the cells write sit next to it), so the committed outputs are
- * whatever the last {@code mvn verify} produced.
+ * Executes every notebooks/*.scala (Databricks source notebooks) through Spark's own Scala REPL,
+ * cell by cell: the first cell that does not compile or throws fails the test, naming the cell.
+ * Each run is stored as notebooks/NAME.ipynb with every cell's outputs, pictures included; the
+ * file is rewritten only when the outputs changed in substance ({@link Ipynb#sameInSubstance}), so
+ * a rerun on the same code leaves the committed notebooks untouched.
+ *
+ * <p>A failsafe IT rather than a surefire test: it runs after {@code package}, against the jar the
+ * notebooks' users attach, and it is a whole-program run (a Scala compiler, Spark, a model) that
+ * the unit-test phase should not wait for. Failsafe lists the full classpath
+ * ({@code useManifestOnlyJar=false}), which the REPL compiles the cells against.
  */
 class NotebooksIT {
-  static final Path ROOT =
-      Path.of(System.getProperty("packbert.project.dir", ".")).toAbsolutePath();
-  static final Path OUT = ROOT.resolve("notebooks/output");
+  static final Path ROOT = Path.of(System.getProperty("packbert.project.dir", ".")).toAbsolutePath().normalize();
+  static final Path NOTEBOOKS = ROOT.resolve("notebooks");
 
   static Stream<Path> notebooks() throws Exception {
-    return Files.list(ROOT.resolve("notebooks"))
-        .filter(p -> p.toString().endsWith(".jsh"))
-        .sorted();
-  }
-
-  record Cell(String title, String code) {}
-
-  static List<Cell> cells(String source) {
-    List<Cell> cells = new ArrayList<>();
-    String title = null;
-    StringBuilder code = new StringBuilder();
-    for (String line : source.split("\n", -1)) {
-      if (line.startsWith("//% cell:")) {
-        if (title != null) {
-          cells.add(new Cell(title, code.toString().strip()));
-        }
-        title = line.substring("//% cell:".length()).strip();
-        code.setLength(0);
-      } else {
-        code.append(line).append('\n');
-      }
-    }
-    if (title != null) {
-      cells.add(new Cell(title, code.toString().strip()));
-    }
-    return cells;
+    return Files.list(NOTEBOOKS).filter(p -> p.toString().endsWith(".scala")).sorted();
   }
 
   @ParameterizedTest
   @MethodSource("notebooks")
   void runs(Path notebook) throws Exception {
-    String name = notebook.getFileName().toString().replaceFirst("\\.jsh$", "");
-    Files.createDirectories(OUT);
-    Path work = ROOT.resolve("target/notebooks/" + name);
-    System.setProperty("notebook.output.dir", OUT.toString());
-    System.setProperty("notebook.work.dir", work.toString());
-    List<Cell> cells = cells(Files.readString(notebook));
-    assertFalse(cells.isEmpty(), "no cells in " + notebook);
-    StringBuilder md =
-        new StringBuilder(
-            "# "
-                + name
-                + "\n\nExecuted by NotebooksIT (JShell, cell by cell) from "
-                + "notebooks/"
-                + notebook.getFileName()
-                + ". Generated file: do not edit.\n");
-    PrintStream realOut = System.out;
-    try (JShell shell = JShell.builder().executionEngine("local").build()) {
-      for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-        shell.addToClasspath(entry);
-      }
-      for (Cell cell : cells) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        long t0 = System.nanoTime();
-        System.setOut(capture);
-        try {
-          evalCell(shell, cell);
-        } finally {
-          System.setOut(realOut);
+    String name = notebook.getFileName().toString().replaceFirst("\\.scala$", "");
+    DatabricksNotebook nb = DatabricksNotebook.parse(Files.readString(notebook));
+    assertTrue(nb.cells().stream().anyMatch(c -> c.kind() == DatabricksNotebook.Kind.CODE), "no code cells in " + notebook);
+    List<Ipynb.ExecutedCell> executed = new ArrayList<>();
+    long t0 = System.nanoTime();
+    try (ScalaNotebookRunner repl = new ScalaNotebookRunner(ROOT.resolve("target/notebooks/" + name + "/classes"), name)) {
+      System.out.printf("[%s] REPL and Spark up (%.1f s)%n", name, (System.nanoTime() - t0) / 1e9);
+      int n = 0;
+      for (DatabricksNotebook.Cell cell : nb.cells()) {
+        n++;
+        if (cell.kind() == DatabricksNotebook.Kind.MARKDOWN) {
+          executed.add(new Ipynb.ExecutedCell(cell, List.of()));
+          continue;
         }
-        String printed = buf.toString(StandardCharsets.UTF_8);
-        // timings go to the test log only, so a rerun does not churn the committed outputs
-        realOut.printf(
-            "[%s] %s (%.1f s)%n%s%n", name, cell.title(), (System.nanoTime() - t0) / 1e9, printed);
-        md.append("\n## ")
-            .append(cell.title())
-            .append("\n\n```java\n")
-            .append(cell.code())
-            .append("\n```\n\n")
-            .append("Output:\n\n```\n")
-            .append(printed.strip())
-            .append("\n```\n");
-        if (printed.contains(".png")) {
-          for (String line : printed.lines().toList()) {
-            if (line.startsWith("wrote ") && line.endsWith(".png")) {
-              String png = line.substring("wrote ".length());
-              assertTrue(Files.size(OUT.resolve(png)) > 0, png);
-              md.append("\n![").append(png).append("](").append(png).append(")\n");
-            }
-          }
-        }
+        String what = name + " cell " + n + " (" + firstLine(cell) + ")";
+        long t = System.nanoTime();
+        List<NotebookDisplay.Output> outputs = repl.interpret(what, cell.source());
+        // timings go to the test log only, never into the stored notebook
+        System.out.printf("[%s] cell %d: %.1f s, %d outputs%n", name, n, (System.nanoTime() - t) / 1e9, outputs.size());
+        executed.add(new Ipynb.ExecutedCell(cell, withoutPaths(outputs)));
       }
     }
-    Files.writeString(OUT.resolve(name + ".md"), md.toString());
+    System.out.printf("[%s] executed in %.1f s%n", name, (System.nanoTime() - t0) / 1e9);
+
+    String json = Ipynb.write("notebooks/" + notebook.getFileName(), executed);
+    for (var img : Ipynb.pictures(json)) {
+      assertNotNull(img, name + ": a stored picture does not decode as PNG");
+      assertTrue(img.getWidth() > 0 && img.getHeight() > 0, name + ": empty picture");
+    }
+    assertFalse(json.contains(ROOT.toString()), name + ": an output holds this checkout's path");
+    Path ipynb = NOTEBOOKS.resolve(name + ".ipynb");
+    if (Files.exists(ipynb) && Ipynb.sameInSubstance(Files.readString(ipynb), json)) {
+      System.out.println("[" + name + "] outputs unchanged in substance: " + ipynb.getFileName() + " kept");
+    } else {
+      Files.writeString(ipynb, json, StandardCharsets.UTF_8);
+      System.out.println("[" + name + "] outputs changed: rewrote " + ipynb.getFileName());
+    }
   }
 
-  static void evalCell(JShell shell, Cell cell) {
-    SourceCodeAnalysis sca = shell.sourceCodeAnalysis();
-    String remaining = cell.code();
-    while (!remaining.isBlank()) {
-      SourceCodeAnalysis.CompletionInfo ci = sca.analyzeCompletion(remaining);
-      if (!ci.completeness().isComplete()) {
-        fail("cell '" + cell.title() + "': incomplete snippet: " + remaining);
-      }
-      for (SnippetEvent e : shell.eval(ci.source())) {
-        if (e.status() == Snippet.Status.REJECTED) {
-          String why =
-              shell
-                  .diagnostics(e.snippet())
-                  .map(d -> d.getMessage(java.util.Locale.ROOT))
-                  .toList()
-                  .toString();
-          fail("cell '" + cell.title() + "': rejected " + e.snippet().source() + " " + why);
-        }
-        if (e.exception() != null) {
-          fail(
-              "cell '" + cell.title() + "' threw at " + e.snippet().source() + ": " + e.exception(),
-              e.exception());
-        }
-      }
-      remaining = ci.remaining();
+  private static String firstLine(DatabricksNotebook.Cell cell) {
+    if (!cell.title().isEmpty()) {
+      return cell.title();
     }
+    String first = cell.source().lines().findFirst().orElse("");
+    return first.length() > 60 ? first.substring(0, 57) + "..." : first;
+  }
+
+  /** Printed paths of this checkout would churn the file between machines: they read as "<project>". */
+  private static List<NotebookDisplay.Output> withoutPaths(List<NotebookDisplay.Output> outputs) {
+    String root = ROOT.toString();
+    return outputs.stream()
+        .map(o -> o instanceof NotebookDisplay.Stream s ? new NotebookDisplay.Stream(s.text().replace(root, "<project>")) : o)
+        .toList();
   }
 }

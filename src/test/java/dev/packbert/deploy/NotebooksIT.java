@@ -30,7 +30,12 @@ class NotebooksIT {
   static final Path NOTEBOOKS = ROOT.resolve("notebooks");
 
   static Stream<Path> notebooks() throws Exception {
-    return Files.list(NOTEBOOKS).filter(p -> p.toString().endsWith(".scala")).sorted();
+    // -Dpackbert.notebook=01 runs only the notebooks whose name contains "01"
+    String only = System.getProperty("packbert.notebook", "");
+    return Files.list(NOTEBOOKS)
+        .filter(p -> p.toString().endsWith(".scala"))
+        .filter(p -> p.getFileName().toString().contains(only))
+        .sorted();
   }
 
   @ParameterizedTest

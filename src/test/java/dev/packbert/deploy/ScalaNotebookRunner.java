@@ -37,14 +37,7 @@ final class ScalaNotebookRunner implements AutoCloseable {
 
   ScalaNotebookRunner(Path classesDir, String appName) throws Exception {
     Files.createDirectories(classesDir);
-    spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName(appName)
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.repl.class.outputDir", classesDir.toString())
-            .getOrCreate();
+    spark = session(classesDir, appName);
     Main$.MODULE$.sparkSession_$eq(spark);
     Main$.MODULE$.sparkContext_$eq(spark.sparkContext());
     Settings settings = new Settings();
@@ -61,6 +54,32 @@ final class ScalaNotebookRunner implements AutoCloseable {
     interpret("(prelude)", PRELUDE);
   }
 
+  /**
+   * A fresh local[2] session that serves the REPL's classes. getOrCreate would hand back a session
+   * left running in this JVM, without the class directory, and cells' closures would then fail in
+   * tasks: such a session is stopped first.
+   */
+  private static SparkSession session(Path classesDir, String appName) {
+    scala.Option<SparkSession> left = SparkSession.getActiveSession().orElse(() -> SparkSession.getDefaultSession());
+    if (left.isDefined()) {
+      left.get().stop();
+      SparkSession.clearActiveSession();
+      SparkSession.clearDefaultSession();
+    }
+    SparkSession s =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName(appName)
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.repl.class.outputDir", classesDir.toString())
+            .getOrCreate();
+    if (!classesDir.toString().equals(s.sparkContext().getConf().get("spark.repl.class.outputDir", ""))) {
+      throw new IllegalStateException("a SparkContext without the REPL's class directory is still running in this JVM");
+    }
+    return s;
+  }
+
   /** Interprets one cell; throws AssertionError with the REPL's messages if it does not compile or throws. */
   List<NotebookDisplay.Output> interpret(String what, String code) {
     IMain intp = loop.intp();
@@ -75,8 +94,16 @@ final class ScalaNotebookRunner implements AutoCloseable {
 
   private int logMark;
 
+  /** What the REPL said since the cell started, long lines (a vocabulary in a serialisation trace) cut. */
   private String lastLog() {
-    return log.toString().substring(logMark);
+    StringBuilder sb = new StringBuilder();
+    for (String line : log.toString().substring(logMark).split("\n")) {
+      sb.append(line.length() > 400 ? line.substring(0, 400) + " [...]" : line).append('\n');
+      if (sb.length() > 20_000) {
+        return sb.append("[...]\n").toString();
+      }
+    }
+    return sb.toString();
   }
 
   private Object run(String what, java.util.function.Supplier<Object> body) {

@@ -25,7 +25,8 @@ record DatabricksNotebook(List<Cell> cells) {
   static DatabricksNotebook parse(String text) {
     List<String> lines = List.of(text.replace("\r\n", "\n").split("\n", -1));
     if (lines.isEmpty() || !lines.get(0).strip().equals(HEADER)) {
-      throw new IllegalArgumentException("not a Databricks source notebook: first line must be '" + HEADER + "'");
+      throw new IllegalArgumentException(
+          "not a Databricks source notebook: first line must be '" + HEADER + "'");
     }
     List<List<String>> chunks = new ArrayList<>();
     List<String> chunk = new ArrayList<>();
@@ -45,12 +46,14 @@ record DatabricksNotebook(List<Cell> cells) {
         continue;
       }
       if (body.stream().allMatch(l -> l.startsWith(MAGIC))) {
-        List<String> magic = body.stream().map(l -> l.substring(MAGIC.length()).replaceFirst("^ ", "")).toList();
+        List<String> magic =
+            body.stream().map(l -> l.substring(MAGIC.length()).replaceFirst("^ ", "")).toList();
         String first = magic.get(0).strip();
         if (!first.equals("%md")) {
           throw new IllegalArgumentException("only %md magic cells are supported, not: " + first);
         }
-        cells.add(new Cell(Kind.MARKDOWN, "", String.join("\n", trim(magic.subList(1, magic.size())))));
+        cells.add(
+            new Cell(Kind.MARKDOWN, "", String.join("\n", trim(magic.subList(1, magic.size())))));
       } else if (body.stream().anyMatch(l -> l.startsWith(MAGIC))) {
         throw new IllegalArgumentException("a cell mixes // MAGIC lines with code: " + body.get(0));
       } else {

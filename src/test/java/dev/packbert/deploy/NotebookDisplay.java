@@ -13,10 +13,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The outputs of the cell that is running: what it printed, and what it handed to the stand-ins
- * for Databricks' {@code display(df)} and {@code displayHTML(html)} that the harness's prelude
- * defines (they call {@link #table} and {@link #html}). Printed text is cut into a stream output
- * at each display call, so the outputs keep the order the cell produced them in.
+ * The outputs of the cell that is running: what it printed, and what it handed to the stand-ins for
+ * Databricks' {@code display(df)} and {@code displayHTML(html)} that the harness's prelude defines
+ * (they call {@link #table} and {@link #html}). Printed text is cut into a stream output at each
+ * display call, so the outputs keep the order the cell produced them in.
  */
 public final class NotebookDisplay {
   /** One output of a cell, as nbformat stores it. */
@@ -41,6 +41,7 @@ public final class NotebookDisplay {
       Pattern.compile("\\balt=[\"']([^\"']*)[\"']", Pattern.CASE_INSENSITIVE);
 
   private static final ByteArrayOutputStream PRINTED = new ByteArrayOutputStream();
+
   /** Where System.out and scala.Console.out point while a cell runs. */
   static final PrintStream CAPTURE = new PrintStream(PRINTED, true, StandardCharsets.UTF_8);
 
@@ -159,8 +160,9 @@ public final class NotebookDisplay {
       return String.format(Locale.ROOT, "%.4f", ((Number) v).doubleValue());
     }
     if (v instanceof Vector vec) {
-      return format(scala.collection.JavaConverters.seqAsJavaList(
-          scala.Predef.wrapDoubleArray(vec.toArray()).toSeq()));
+      return format(
+          scala.collection.JavaConverters.seqAsJavaList(
+              scala.Predef.wrapDoubleArray(vec.toArray()).toSeq()));
     }
     if (v instanceof scala.collection.Seq<?> seq) {
       return format(scala.collection.JavaConverters.seqAsJavaList(seq));

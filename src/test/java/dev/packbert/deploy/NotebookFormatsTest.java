@@ -50,7 +50,9 @@ class NotebookFormatsTest {
     assertEquals(3, nb.cells().size());
     assertEquals(DatabricksNotebook.Kind.MARKDOWN, nb.cells().get(0).kind());
     assertEquals("# Title\n\nSome *prose*.", nb.cells().get(0).source());
-    assertEquals(new DatabricksNotebook.Cell(DatabricksNotebook.Kind.CODE, "Count", "val n = spark.range(3).count()\nprintln(n)"),
+    assertEquals(
+        new DatabricksNotebook.Cell(
+            DatabricksNotebook.Kind.CODE, "Count", "val n = spark.range(3).count()\nprintln(n)"),
         nb.cells().get(1));
     assertEquals("display(spark.range(2))", nb.cells().get(2).source());
   }
@@ -58,22 +60,30 @@ class NotebookFormatsTest {
   @Test
   void rejectsWhatDatabricksWouldNotImportAsScalaNotebook() {
     assertThrows(IllegalArgumentException.class, () -> DatabricksNotebook.parse("val x = 1\n"));
-    assertThrows(IllegalArgumentException.class,
-        () -> DatabricksNotebook.parse("// Databricks notebook source\n// MAGIC %sh\n// MAGIC ls\n"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            DatabricksNotebook.parse("// Databricks notebook source\n// MAGIC %sh\n// MAGIC ls\n"));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> DatabricksNotebook.parse("// Databricks notebook source\n// MAGIC %md\nval x = 1\n"));
   }
 
   private static String notebook(String printed, BufferedImage picture) throws Exception {
-    DatabricksNotebook.Cell md = new DatabricksNotebook.Cell(DatabricksNotebook.Kind.MARKDOWN, "", "# T");
-    DatabricksNotebook.Cell code = new DatabricksNotebook.Cell(DatabricksNotebook.Kind.CODE, "", "println(1)\nprintln(2)");
+    DatabricksNotebook.Cell md =
+        new DatabricksNotebook.Cell(DatabricksNotebook.Kind.MARKDOWN, "", "# T");
+    DatabricksNotebook.Cell code =
+        new DatabricksNotebook.Cell(DatabricksNotebook.Kind.CODE, "", "println(1)\nprintln(2)");
     ByteArrayOutputStream png = new ByteArrayOutputStream();
     ImageIO.write(picture, "png", png);
     List<NotebookDisplay.Output> outputs =
         List.of(
             new NotebookDisplay.Stream(printed),
-            new NotebookDisplay.Image(Base64.getEncoder().encodeToString(png.toByteArray()), "a picture"));
-    return Ipynb.write("notebooks/x.scala", List.of(new Ipynb.ExecutedCell(md, List.of()), new Ipynb.ExecutedCell(code, outputs)));
+            new NotebookDisplay.Image(
+                Base64.getEncoder().encodeToString(png.toByteArray()), "a picture"));
+    return Ipynb.write(
+        "notebooks/x.scala",
+        List.of(new Ipynb.ExecutedCell(md, List.of()), new Ipynb.ExecutedCell(code, outputs)));
   }
 
   private static BufferedImage picture(int w, int h, int changedPixels) {
@@ -104,24 +114,44 @@ class NotebookFormatsTest {
   @Test
   void rerunsThatDifferOnlyInNoiseKeepTheFile() throws Exception {
     String before = notebook("max |alone - packed| 6.6e-07, cosine 0.913\n", picture(100, 100, 0));
-    assertTrue(Ipynb.sameInSubstance(before, notebook("max |alone - packed| 1.2e-06, cosine 0.913\n", picture(100, 100, 0))));
-    assertTrue(Ipynb.sameInSubstance(before, notebook("max |alone - packed| 6.6e-07, cosine 0.913\n", picture(100, 100, 3))),
+    assertTrue(
+        Ipynb.sameInSubstance(
+            before,
+            notebook("max |alone - packed| 1.2e-06, cosine 0.913\n", picture(100, 100, 0))));
+    assertTrue(
+        Ipynb.sameInSubstance(
+            before, notebook("max |alone - packed| 6.6e-07, cosine 0.913\n", picture(100, 100, 3))),
         "3 of 10,000 pixels (anti-aliasing) are no change");
   }
 
   @Test
   void substantiveChangesRewriteTheFile() throws Exception {
     String before = notebook("max |alone - packed| 6.6e-07, cosine 0.913\n", picture(100, 100, 0));
-    assertFalse(Ipynb.sameInSubstance(before, notebook("max |alone - packed| 2.9e+00, cosine 0.913\n", picture(100, 100, 0))));
-    assertFalse(Ipynb.sameInSubstance(before, notebook("max |alone - packed| 6.6e-03, cosine 0.913\n", picture(100, 100, 0))));
-    assertFalse(Ipynb.sameInSubstance(before, notebook("max |alone - packed| 6.6e-07, cosine 0.914\n", picture(100, 100, 0))));
-    assertFalse(Ipynb.sameInSubstance(before, notebook("max |alone - packed| 6.6e-07, cosine 0.913\n", picture(100, 100, 500))));
-    assertFalse(Ipynb.sameInSubstance(before, notebook("max |alone - packed| 6.6e-07, cosine 0.913\n", picture(100, 90, 0))));
+    assertFalse(
+        Ipynb.sameInSubstance(
+            before,
+            notebook("max |alone - packed| 2.9e+00, cosine 0.913\n", picture(100, 100, 0))));
+    assertFalse(
+        Ipynb.sameInSubstance(
+            before,
+            notebook("max |alone - packed| 6.6e-03, cosine 0.913\n", picture(100, 100, 0))));
+    assertFalse(
+        Ipynb.sameInSubstance(
+            before,
+            notebook("max |alone - packed| 6.6e-07, cosine 0.914\n", picture(100, 100, 0))));
+    assertFalse(
+        Ipynb.sameInSubstance(
+            before,
+            notebook("max |alone - packed| 6.6e-07, cosine 0.913\n", picture(100, 100, 500))));
+    assertFalse(
+        Ipynb.sameInSubstance(
+            before, notebook("max |alone - packed| 6.6e-07, cosine 0.913\n", picture(100, 90, 0))));
   }
 
   @Test
   void tablesShowArraysShortAndNumbersRounded() {
-    assertEquals("[0.1235, -2.0000, 3.0000, … (9 values)]",
+    assertEquals(
+        "[0.1235, -2.0000, 3.0000, … (9 values)]",
         NotebookDisplay.format(List.of(0.12345f, -2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0)));
     assertEquals("[1, 2]", NotebookDisplay.format(List.of(1, 2)));
     assertEquals("null", NotebookDisplay.format(null));
@@ -150,7 +180,9 @@ class NotebookFormatsTest {
           withOutputs += c.get("outputs").size() > 0 ? 1 : 0;
         }
       }
-      assertTrue(codeCells > 0 && withOutputs == codeCells, p + ": " + withOutputs + " of " + codeCells + " code cells have outputs");
+      assertTrue(
+          codeCells > 0 && withOutputs == codeCells,
+          p + ": " + withOutputs + " of " + codeCells + " code cells have outputs");
       for (BufferedImage img : Ipynb.pictures(json)) {
         assertNotNull(img, p + ": a picture does not decode");
         pictures++;

@@ -16,17 +16,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Executes every notebooks/*.scala (Databricks source notebooks) through Spark's own Scala REPL,
  * cell by cell: the first cell that does not compile or throws fails the test, naming the cell.
- * Each run is stored as notebooks/NAME.ipynb with every cell's outputs, pictures included; the
- * file is rewritten only when the outputs changed in substance ({@link Ipynb#sameInSubstance}), so
- * a rerun on the same code leaves the committed notebooks untouched.
+ * Each run is stored as notebooks/NAME.ipynb with every cell's outputs, pictures included; the file
+ * is rewritten only when the outputs changed in substance ({@link Ipynb#sameInSubstance}), so a
+ * rerun on the same code leaves the committed notebooks untouched.
  *
  * <p>A failsafe IT rather than a surefire test: it runs after {@code package}, against the jar the
  * notebooks' users attach, and it is a whole-program run (a Scala compiler, Spark, a model) that
- * the unit-test phase should not wait for. Failsafe lists the full classpath
- * ({@code useManifestOnlyJar=false}), which the REPL compiles the cells against.
+ * the unit-test phase should not wait for. Failsafe lists the full classpath ({@code
+ * useManifestOnlyJar=false}), which the REPL compiles the cells against.
  */
 class NotebooksIT {
-  static final Path ROOT = Path.of(System.getProperty("packbert.project.dir", ".")).toAbsolutePath().normalize();
+  static final Path ROOT =
+      Path.of(System.getProperty("packbert.project.dir", ".")).toAbsolutePath().normalize();
   static final Path NOTEBOOKS = ROOT.resolve("notebooks");
 
   static Stream<Path> notebooks() throws Exception {
@@ -43,10 +44,13 @@ class NotebooksIT {
   void runs(Path notebook) throws Exception {
     String name = notebook.getFileName().toString().replaceFirst("\\.scala$", "");
     DatabricksNotebook nb = DatabricksNotebook.parse(Files.readString(notebook));
-    assertTrue(nb.cells().stream().anyMatch(c -> c.kind() == DatabricksNotebook.Kind.CODE), "no code cells in " + notebook);
+    assertTrue(
+        nb.cells().stream().anyMatch(c -> c.kind() == DatabricksNotebook.Kind.CODE),
+        "no code cells in " + notebook);
     List<Ipynb.ExecutedCell> executed = new ArrayList<>();
     long t0 = System.nanoTime();
-    try (ScalaNotebookRunner repl = new ScalaNotebookRunner(ROOT.resolve("target/notebooks/" + name + "/classes"), name)) {
+    try (ScalaNotebookRunner repl =
+        new ScalaNotebookRunner(ROOT.resolve("target/notebooks/" + name + "/classes"), name)) {
       System.out.printf("[%s] REPL and Spark up (%.1f s)%n", name, (System.nanoTime() - t0) / 1e9);
       int n = 0;
       for (DatabricksNotebook.Cell cell : nb.cells()) {
@@ -59,7 +63,9 @@ class NotebooksIT {
         long t = System.nanoTime();
         List<NotebookDisplay.Output> outputs = repl.interpret(what, cell.source());
         // timings go to the test log only, never into the stored notebook
-        System.out.printf("[%s] cell %d: %.1f s, %d outputs%n", name, n, (System.nanoTime() - t) / 1e9, outputs.size());
+        System.out.printf(
+            "[%s] cell %d: %.1f s, %d outputs%n",
+            name, n, (System.nanoTime() - t) / 1e9, outputs.size());
         executed.add(new Ipynb.ExecutedCell(cell, withoutPaths(outputs)));
       }
     }
@@ -73,7 +79,8 @@ class NotebooksIT {
     assertFalse(json.contains(ROOT.toString()), name + ": an output holds this checkout's path");
     Path ipynb = NOTEBOOKS.resolve(name + ".ipynb");
     if (Files.exists(ipynb) && Ipynb.sameInSubstance(Files.readString(ipynb), json)) {
-      System.out.println("[" + name + "] outputs unchanged in substance: " + ipynb.getFileName() + " kept");
+      System.out.println(
+          "[" + name + "] outputs unchanged in substance: " + ipynb.getFileName() + " kept");
     } else {
       Files.writeString(ipynb, json, StandardCharsets.UTF_8);
       System.out.println("[" + name + "] outputs changed: rewrote " + ipynb.getFileName());
@@ -88,11 +95,17 @@ class NotebooksIT {
     return first.length() > 60 ? first.substring(0, 57) + "..." : first;
   }
 
-  /** Printed paths of this checkout would churn the file between machines: they read as "<project>". */
+  /**
+   * Printed paths of this checkout would churn the file between machines: they read as "<project>".
+   */
   private static List<NotebookDisplay.Output> withoutPaths(List<NotebookDisplay.Output> outputs) {
     String root = ROOT.toString();
     return outputs.stream()
-        .map(o -> o instanceof NotebookDisplay.Stream s ? new NotebookDisplay.Stream(s.text().replace(root, "<project>")) : o)
+        .map(
+            o ->
+                o instanceof NotebookDisplay.Stream s
+                    ? new NotebookDisplay.Stream(s.text().replace(root, "<project>"))
+                    : o)
         .toList();
   }
 }

@@ -16,8 +16,8 @@ import scala.tools.nsc.interpreter.IMain;
 /**
  * Spark's own Scala REPL ({@link SparkILoop}, what {@code spark-shell} runs) set up the way a
  * Databricks notebook sees it: {@code spark} (local[2]) and {@code sc} bound by the REPL's own
- * initialisation, plus stand-ins for {@code display} and {@code displayHTML}. Cells are
- * interpreted one at a time; what each prints and displays is returned as its outputs.
+ * initialisation, plus stand-ins for {@code display} and {@code displayHTML}. Cells are interpreted
+ * one at a time; what each prints and displays is returned as its outputs.
  *
  * <p>The REPL compiles every cell into {@code classesDir}, and the SparkSession serves that
  * directory to its executors ({@code spark.repl.class.outputDir}), so closures and UDFs defined in
@@ -47,10 +47,12 @@ final class ScalaNotebookRunner implements AutoCloseable {
     loop.settings_$eq(settings);
     loop.createInterpreter();
     loop.intp().initializeSynchronous();
-    run("(spark-shell's initialisation)", () -> {
-      loop.initializeSpark();
-      return null;
-    });
+    run(
+        "(spark-shell's initialisation)",
+        () -> {
+          loop.initializeSpark();
+          return null;
+        });
     interpret("(prelude)", PRELUDE);
   }
 
@@ -60,7 +62,8 @@ final class ScalaNotebookRunner implements AutoCloseable {
    * tasks: such a session is stopped first.
    */
   private static SparkSession session(Path classesDir, String appName) {
-    scala.Option<SparkSession> left = SparkSession.getActiveSession().orElse(() -> SparkSession.getDefaultSession());
+    scala.Option<SparkSession> left =
+        SparkSession.getActiveSession().orElse(() -> SparkSession.getDefaultSession());
     if (left.isDefined()) {
       left.get().stop();
       SparkSession.clearActiveSession();
@@ -74,27 +77,40 @@ final class ScalaNotebookRunner implements AutoCloseable {
             .config("spark.sql.shuffle.partitions", "4")
             .config("spark.repl.class.outputDir", classesDir.toString())
             .getOrCreate();
-    if (!classesDir.toString().equals(s.sparkContext().getConf().get("spark.repl.class.outputDir", ""))) {
-      throw new IllegalStateException("a SparkContext without the REPL's class directory is still running in this JVM");
+    if (!classesDir
+        .toString()
+        .equals(s.sparkContext().getConf().get("spark.repl.class.outputDir", ""))) {
+      throw new IllegalStateException(
+          "a SparkContext without the REPL's class directory is still running in this JVM");
     }
     return s;
   }
 
-  /** Interprets one cell; throws AssertionError with the REPL's messages if it does not compile or throws. */
+  /**
+   * Interprets one cell; throws AssertionError with the REPL's messages if it does not compile or
+   * throws.
+   */
   List<NotebookDisplay.Output> interpret(String what, String code) {
     IMain intp = loop.intp();
     Object result = run(what, () -> intp.interpret(code));
     if (!"Success".equals(String.valueOf(result))) {
       throw new AssertionError(
-          what + ": " + result + (result.toString().equals("Incomplete") ? " (unclosed input)" : "")
-              + "\n--- REPL says ---\n" + lastLog());
+          what
+              + ": "
+              + result
+              + (result.toString().equals("Incomplete") ? " (unclosed input)" : "")
+              + "\n--- REPL says ---\n"
+              + lastLog());
     }
     return NotebookDisplay.end();
   }
 
   private int logMark;
 
-  /** What the REPL said since the cell started, long lines (a vocabulary in a serialisation trace) cut. */
+  /**
+   * What the REPL said since the cell started, long lines (a vocabulary in a serialisation trace)
+   * cut.
+   */
   private String lastLog() {
     StringBuilder sb = new StringBuilder();
     for (String line : log.toString().substring(logMark).split("\n")) {

@@ -28,25 +28,24 @@ class NotebookFormatsTest {
   void readsDatabricksSourceCells() {
     DatabricksNotebook nb =
         DatabricksNotebook.parse(
-            String.join(
-                "\n",
-                "// Databricks notebook source",
-                "// MAGIC %md",
-                "// MAGIC # Title",
-                "// MAGIC",
-                "// MAGIC Some *prose*.",
-                "",
-                "// COMMAND ----------",
-                "",
-                "// DBTITLE 1,Count",
-                "val n = spark.range(3).count()",
-                "println(n)",
-                "",
-                "// COMMAND ----------",
-                "",
-                "// COMMAND ----------",
-                "display(spark.range(2))",
-                ""));
+            """
+            // Databricks notebook source
+            // MAGIC %md
+            // MAGIC # Title
+            // MAGIC
+            // MAGIC Some *prose*.
+
+            // COMMAND ----------
+
+            // DBTITLE 1,Count
+            val n = spark.range(3).count()
+            println(n)
+
+            // COMMAND ----------
+
+            // COMMAND ----------
+            display(spark.range(2))
+            """);
     assertEquals(3, nb.cells().size());
     assertEquals(DatabricksNotebook.Kind.MARKDOWN, nb.cells().get(0).kind());
     assertEquals("# Title\n\nSome *prose*.", nb.cells().get(0).source());

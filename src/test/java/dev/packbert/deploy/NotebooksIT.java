@@ -33,10 +33,14 @@ class NotebooksIT {
   static Stream<Path> notebooks() throws Exception {
     // -Dpackbert.notebook=01 runs only the notebooks whose name contains "01"
     String only = System.getProperty("packbert.notebook", "");
-    return Files.list(NOTEBOOKS)
-        .filter(p -> p.toString().endsWith(".scala"))
-        .filter(p -> p.getFileName().toString().contains(only))
-        .sorted();
+    try (Stream<Path> files = Files.list(NOTEBOOKS)) {
+      return files
+          .filter(p -> p.toString().endsWith(".scala"))
+          .filter(p -> p.getFileName().toString().contains(only))
+          .sorted()
+          .toList()
+          .stream();
+    }
   }
 
   @ParameterizedTest

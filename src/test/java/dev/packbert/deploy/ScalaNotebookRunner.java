@@ -47,8 +47,9 @@ final class ScalaNotebookRunner implements AutoCloseable {
     loop.settings_$eq(settings);
     loop.createInterpreter();
     loop.intp().initializeSynchronous();
+    // spark-shell's own initialisation: binds spark and sc, imports spark.implicits._ and
+    // functions._
     run(
-        "(spark-shell's initialisation)",
         () -> {
           loop.initializeSpark();
           return null;
@@ -92,7 +93,7 @@ final class ScalaNotebookRunner implements AutoCloseable {
    */
   List<NotebookDisplay.Output> interpret(String what, String code) {
     IMain intp = loop.intp();
-    Object result = run(what, () -> intp.interpret(code));
+    Object result = run(() -> intp.interpret(code));
     if (!"Success".equals(String.valueOf(result))) {
       throw new AssertionError(
           what
@@ -113,7 +114,7 @@ final class ScalaNotebookRunner implements AutoCloseable {
    */
   private String lastLog() {
     StringBuilder sb = new StringBuilder();
-    for (String line : log.toString().substring(logMark).split("\n")) {
+    for (String line : log.toString().substring(logMark).lines().toList()) {
       sb.append(line.length() > 400 ? line.substring(0, 400) + " [...]" : line).append('\n');
       if (sb.length() > 20_000) {
         return sb.append("[...]\n").toString();
@@ -122,7 +123,7 @@ final class ScalaNotebookRunner implements AutoCloseable {
     return sb.toString();
   }
 
-  private Object run(String what, java.util.function.Supplier<Object> body) {
+  private Object run(java.util.function.Supplier<Object> body) {
     logMark = log.getBuffer().length();
     NotebookDisplay.begin();
     PrintStream realOut = System.out;

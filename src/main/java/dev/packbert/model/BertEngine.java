@@ -20,7 +20,7 @@ import org.tensorflow.types.TInt32;
  * One loaded BERT: a graph, a session and its weights. Thread-safe: TensorFlow sessions accept
  * concurrent runs, so one engine serves every task of an executor.
  */
-public final class BertEngine implements AutoCloseable {
+public final class BertEngine implements EmbeddingEngine {
   private final Graph graph;
   private final Session session;
   private final BertConfig config;
@@ -97,19 +97,22 @@ public final class BertEngine implements AutoCloseable {
     }
   }
 
+  @Override
   public BertConfig config() {
     return config;
   }
 
+  @Override
   public boolean hasPooler() {
     return hasPooler;
   }
 
+  @Override
   public EngineOptions options() {
     return options;
   }
 
-  /** Runs the batch and returns, per requested pooling, one vector per sentence of the batch. */
+  @Override
   public SentenceVectors embed(PackedBatch batch, Set<Pooling> poolings) {
     if (poolings.contains(Pooling.POOLER) && !hasPooler) {
       throw new IllegalArgumentException(
@@ -180,7 +183,7 @@ public final class BertEngine implements AutoCloseable {
     return eq >= 0 && paren > eq ? label.substring(eq + 3, paren) : node;
   }
 
-  /** The full [rows, length, hidden] token vectors, for callers that want token embeddings. */
+  @Override
   public float[] tokenVectors(PackedBatch batch) {
     try (Feeds f = new Feeds(batch);
         Result out = f.feed(session.runner()).fetch(BertGraph.OUT_SEQUENCE).run()) {

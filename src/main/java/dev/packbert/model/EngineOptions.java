@@ -5,13 +5,26 @@ package dev.packbert.model;
  * core count, so several executors on one host do not oversubscribe it.
  */
 public record EngineOptions(
-    int intraOpThreads, int interOpThreads, Precision precision, boolean useGpu) {
+    int intraOpThreads,
+    int interOpThreads,
+    Precision precision,
+    boolean useGpu,
+    EngineKind engine) {
   // useGpu: allow placement on a GPU when the TF native build sees one; false hides all GPUs.
 
   public EngineOptions {
     if (intraOpThreads < 0 || interOpThreads < 0) {
-      throw new IllegalArgumentException("thread counts must be ≥ 0 (0 = TensorFlow's default)");
+      throw new IllegalArgumentException("thread counts must be ≥ 0 (0 = the runtime's default)");
     }
+    if (engine == null) {
+      throw new IllegalArgumentException("engine must be given");
+    }
+  }
+
+  /** TensorFlow, the default engine. */
+  public EngineOptions(
+      int intraOpThreads, int interOpThreads, Precision precision, boolean useGpu) {
+    this(intraOpThreads, interOpThreads, precision, useGpu, EngineKind.TENSORFLOW);
   }
 
   public static EngineOptions cpu(int threads) {
@@ -19,6 +32,10 @@ public record EngineOptions(
   }
 
   public EngineOptions withPrecision(Precision p) {
-    return new EngineOptions(intraOpThreads, interOpThreads, p, useGpu);
+    return new EngineOptions(intraOpThreads, interOpThreads, p, useGpu, engine);
+  }
+
+  public EngineOptions withEngine(EngineKind e) {
+    return new EngineOptions(intraOpThreads, interOpThreads, precision, useGpu, e);
   }
 }

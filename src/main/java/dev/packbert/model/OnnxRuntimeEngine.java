@@ -1,0 +1,239 @@
+package dev.packbert.model;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * BERT on ONNX Runtime (CPU): the graph {@link OnnxBertGraph} writes from the weights, run on the
+ * same packed rows as {@link BertEngine} and equal to it. Thread-safe: ORT sessions accept
+ * concurrent runs.
+ *
+ * <p>Mean pooling happens here, not in the graph: ONNX has no segment sum, and the {@code [B·L, H]}
+ * output it needs is a few MB per batch. The attention mask is always fed; without a user mask it
+ * is the block-diagonal mask of the segment ids, built here ({@code B·L²} floats, 2 MB for 4,096
+ * tokens at L = 128).
+ */
+public final class OnnxRuntimeEngine implements EmbeddingEngine {
+  /** Optional path where ORT writes the graph after its fusions, to see which ones applied. */
+  public static final String OPTIMIZED_MODEL_PROPERTY = "packbert.ort.optimizedModel";
+
+  private static final Set<OnnxRuntimeEngine> OPEN = ConcurrentHashMap.newKeySet();
+
+  static {
+    // As BertEngine: closing in a hook makes a SIGTERM exit wait for the batch in flight instead of
+    // freeing the session under it.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> OPEN.forEach(OnnxRuntimeEngine::close), "packbert-close-ort"));
+  }
+
+  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+  private final OrtSession session;
+  private final BertConfig config;
+  private final boolean hasPooler;
+  private final EngineOptions options;
+
+  /** Runs hold the read lock, close takes the write lock: no session is freed under a run. */
+  private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+
+  private boolean closed;
+
+  public OnnxRuntimeEngine(BertWeights weights, EngineOptions options) {
+    if (options.precision() != Precision.FP32) {
+      throw new IllegalArgumentException(
+          "precision " + options.precision() + " needs the tensorflow engine; onnxruntime is fp32");
+    }
+    this.config = weights.config();
+    this.hasPooler = weights.hasPooler();
+    this.options = options;
+    byte[] model = OnnxBertGraph.modelBytes(weights);
+    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      so.setIntraOpNumThreads(options.intraOpThreads());
+      so.setInterOpNumThreads(1);
+      String optimized = System.getProperty(OPTIMIZED_MODEL_PROPERTY, "");
+      if (!optimized.isEmpty()) {
+        so.setOptimizedModelFilePath(optimized);
+      }
+      this.session = env.createSession(model, so);
+    } catch (OrtException e) {
+      throw new ModelFormatException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
+    }
+    OPEN.add(this);
+  }
+
+  @Override
+  public BertConfig config() {
+    return config;
+  }
+
+  @Override
+  public boolean hasPooler() {
+    return hasPooler;
+  }
+
+  @Override
+  public EngineOptions options() {
+    return options;
+  }
+
+  @Override
+  public SentenceVectors embed(PackedBatch batch, Set<Pooling> poolings) {
+    if (poolings.contains(Pooling.POOLER) && !hasPooler) {
+      throw new IllegalArgumentException(
+          "this model has no pooler weights; choose cls or mean pooling");
+    }
+    int h = config.hiddenSize();
+    Map<Pooling, float[]> vectors = new EnumMap<>(Pooling.class);
+    if (batch.sentences() == 0) {
+      poolings.forEach(p -> vectors.put(p, new float[0]));
+      return new SentenceVectors(0, h, vectors);
+    }
+    Set<String> fetch = new LinkedHashSet<>();
+    for (Pooling p : poolings) {
+      fetch.add(outputOf(p));
+    }
+    Map<String, float[]> out = run(batch, fetch);
+    for (Pooling p : poolings) {
+      vectors.put(
+          p,
+          p == Pooling.MEAN
+              ? meanPool(batch, out.get(OnnxBertGraph.OUT_HIDDEN), h)
+              : out.get(outputOf(p)));
+    }
+    return new SentenceVectors(batch.sentences(), h, vectors);
+  }
+
+  @Override
+  public float[] tokenVectors(PackedBatch batch) {
+    return run(batch, Set.of(OnnxBertGraph.OUT_HIDDEN)).get(OnnxBertGraph.OUT_HIDDEN);
+  }
+
+  private static String outputOf(Pooling p) {
+    return switch (p) {
+      case CLS -> OnnxBertGraph.OUT_CLS;
+      case MEAN -> OnnxBertGraph.OUT_HIDDEN;
+      case POOLER -> OnnxBertGraph.OUT_POOLER;
+    };
+  }
+
+  /**
+   * Mean over each sentence's tokens, summed in token order in float as TF's UnsortedSegmentSum.
+   */
+  static float[] meanPool(PackedBatch b, float[] hidden, int h) {
+    float[] mean = new float[b.sentences() * h];
+    for (int s = 0; s < b.sentences(); s++) {
+      int first = b.sentenceRow[s] * b.length + b.sentenceOffset[s];
+      int n = b.sentenceLength[s];
+      for (int t = first; t < first + n; t++) {
+        for (int d = 0; d < h; d++) {
+          mean[s * h + d] += hidden[t * h + d];
+        }
+      }
+      for (int d = 0; d < h; d++) {
+        mean[s * h + d] /= n;
+      }
+    }
+    return mean;
+  }
+
+  /** mask[b][i][j] = 1 iff seg[b][i] == seg[b][j] != 0, exactly BertGraph's in-graph default. */
+  static float[] blockDiagonalMask(PackedBatch b) {
+    int l = b.length;
+    float[] m = new float[b.rows * l * l];
+    for (int r = 0; r < b.rows; r++) {
+      for (int i = 0; i < l; i++) {
+        int si = b.segmentIds[r * l + i];
+        if (si == 0) {
+          continue;
+        }
+        int base = (r * l + i) * l;
+        for (int j = 0; j < l; j++) {
+          if (b.segmentIds[r * l + j] == si) {
+            m[base + j] = 1f;
+          }
+        }
+      }
+    }
+    return m;
+  }
+
+  private Map<String, float[]> run(PackedBatch b, Set<String> fetch) {
+    long[] tokens = {b.rows, b.length};
+    int[] cls = new int[b.sentences()];
+    for (int s = 0; s < cls.length; s++) {
+      cls[s] = b.sentenceRow[s] * b.length + b.sentenceOffset[s];
+    }
+    float[] mask = b.mask != null ? b.mask : blockDiagonalMask(b);
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("the ONNX Runtime engine is closed");
+      }
+      try (OnnxTensor ids = ints(b.inputIds, tokens);
+          OnnxTensor types = ints(b.tokenTypeIds, tokens);
+          OnnxTensor positions = ints(b.positionIds, tokens);
+          OnnxTensor clsIndex = ints(cls, new long[] {cls.length});
+          OnnxTensor attention =
+              OnnxTensor.createTensor(
+                  env, FloatBuffer.wrap(mask), new long[] {b.rows, b.length, b.length})) {
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        feeds.put(OnnxBertGraph.INPUT_IDS, ids);
+        feeds.put(OnnxBertGraph.TOKEN_TYPE_IDS, types);
+        feeds.put(OnnxBertGraph.POSITION_IDS, positions);
+        feeds.put(OnnxBertGraph.ATTENTION_MASK, attention);
+        feeds.put(OnnxBertGraph.CLS_INDEX, clsIndex);
+        try (OrtSession.Result r = session.run(feeds, fetch)) {
+          Map<String, float[]> out = new HashMap<>();
+          for (String name : fetch) {
+            OnnxValue v =
+                r.get(name).orElseThrow(() -> new IllegalStateException("no output " + name));
+            FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
+            float[] a = new float[fb.remaining()];
+            fb.get(a);
+            out.put(name, a);
+          }
+          return out;
+        }
+      } catch (OrtException e) {
+        throw new IllegalStateException("ONNX Runtime: " + e.getMessage(), e);
+      }
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  private OnnxTensor ints(int[] values, long[] shape) throws OrtException {
+    return OnnxTensor.createTensor(env, IntBuffer.wrap(values), shape);
+  }
+
+  @Override
+  public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        OPEN.remove(this);
+        session.close();
+      }
+    } catch (OrtException e) {
+      throw new IllegalStateException("closing the ONNX Runtime session: " + e.getMessage(), e);
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+  }
+}

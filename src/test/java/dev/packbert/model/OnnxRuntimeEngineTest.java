@@ -1,0 +1,224 @@
+package dev.packbert.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.packbert.weights.ModelLoader;
+import dev.packbert.weights.ModelRegistry;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ONNX Runtime engine on PackBERT's own ONNX graph: equal to a plain-Java BERT on a tiny model
+ * (any 2D mask, restarted positions), equal to ONNX Runtime running all-MiniLM-L6-v2's own .onnx
+ * file on single sentences, and equal to the TensorFlow engine on the same packed rows.
+ */
+class OnnxRuntimeEngineTest {
+  private static final EngineOptions ORT = EngineOptions.cpu(2).withEngine(EngineKind.ONNXRUNTIME);
+
+  @Test
+  void tinyModelHonoursAnyMaskAndPositions() {
+    BertWeights w = TinyModelTest.sharpenAttention(TinyBert.weights(11, true), 6f);
+    Random rnd = new Random(3);
+    int n = 9;
+    int[] ids = new int[n];
+    int[] pos = new int[n];
+    float[] mask = new float[n * n];
+    float[][] m2 = new float[n][n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = 1 + rnd.nextInt(48);
+      pos[i] = rnd.nextInt(20);
+      for (int j = 0; j < n; j++) {
+        m2[i][j] = i == j || rnd.nextBoolean() ? 1f : 0f;
+        mask[i * n + j] = m2[i][j];
+      }
+    }
+    int[] seg = new int[n];
+    java.util.Arrays.fill(seg, 1);
+    PackedBatch b =
+        new PackedBatch(
+            1, n, ids, new int[n], pos, seg, mask, new int[] {0}, new int[] {0}, new int[] {n});
+    try (EmbeddingEngine e = EmbeddingEngine.open(w, ORT)) {
+      assertTrue(e instanceof OnnxRuntimeEngine);
+      float[] got = e.tokenVectors(b);
+      double d =
+          TinyModelTest.maxDiff(
+              got, ReferenceBert.lastHidden(w, TinyModelTest.toLong(ids), pos, m2));
+      double effect =
+          TinyModelTest.maxDiff(
+              got, ReferenceBert.lastHidden(w, TinyModelTest.toLong(ids), pos, null));
+      System.out.printf("ORT tiny masked vs reference %.2e; mask effect %.2e%n", d, effect);
+      assertTrue(d < 1e-4, "ORT engine vs hand-computed masked attention: " + d);
+      assertTrue(effect > 1e-3, "the mask must matter well beyond the tolerance");
+    }
+  }
+
+  @Test
+  void tinyModelPackedEqualsTensorFlowForEveryPoolingAndActivation() {
+    for (String act : List.of(BertConfig.GELU, BertConfig.GELU_TANH)) {
+      BertWeights base = TinyBert.weights(5, true);
+      BertWeights w = new BertWeights(base.config().withHiddenAct(act), base.tensors());
+      Random rnd = new Random(9);
+      List<int[]> sentences = new ArrayList<>();
+      for (int s = 0; s < 7; s++) {
+        int[] t = new int[2 + rnd.nextInt(6)];
+        for (int i = 0; i < t.length; i++) {
+          t[i] = 1 + rnd.nextInt(48);
+        }
+        sentences.add(t);
+      }
+      PackedBatch packed = Packing.greedy(sentences, 12);
+      assertTrue(packed.rows < sentences.size(), "several sentences per row");
+      EnumSet<Pooling> all = EnumSet.allOf(Pooling.class);
+      try (EmbeddingEngine tf = EmbeddingEngine.open(w, EngineOptions.cpu(1));
+          EmbeddingEngine ort = EmbeddingEngine.open(w, ORT)) {
+        SentenceVectors a = tf.embed(packed, all);
+        SentenceVectors b = ort.embed(packed, all);
+        for (Pooling p : all) {
+          double d = maxDiff(a.byPooling().get(p), b.byPooling().get(p));
+          assertTrue(d <= 1e-5, act + " " + p + ": ORT vs TF " + d);
+        }
+        // and each packed sentence equals itself run alone on ORT
+        for (int s = 0; s < sentences.size(); s++) {
+          float[] alone =
+              ort.embed(PackedBatch.single(sentences.get(s)), EnumSet.of(Pooling.MEAN))
+                  .vector(Pooling.MEAN, 0);
+          assertTrue(maxDiff(alone, b.vector(Pooling.MEAN, s)) <= 1e-5, "sentence " + s);
+        }
+      }
+    }
+  }
+
+  @Test
+  void miniLmOnOrtEqualsTheModelsOwnOnnxAndTheTensorFlowEngine() throws Exception {
+    BertWeights w = ModelLoader.weights(ModelRegistry.resolve("all-minilm-l6-v2"));
+    int h = w.config().hiddenSize();
+    List<int[]> sentences = new ArrayList<>();
+    try (HuggingFaceTokenizer tok = ReferenceTexts.uncasedTokenizer()) {
+      for (String s : ReferenceTexts.europarlSentences(24)) {
+        sentences.add(ReferenceTexts.ids(tok, s));
+      }
+    }
+    byte[] onnx;
+    try (InputStream in =
+        getClass().getClassLoader().getResourceAsStream("all-minilm-l6-v2.onnx")) {
+      onnx = in.readAllBytes();
+    }
+    List<float[]> expected = new ArrayList<>();
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        OrtSession own = env.createSession(onnx, so)) {
+      for (int[] ids : sentences) {
+        expected.add(OnnxRuntimeEquivalenceTest.ortMean(env, own, ids, h));
+      }
+    }
+    PackedBatch packed = Packing.greedy(sentences, 128);
+    PackedBatch fedMask = withExplicitBlockMask(packed);
+    PackedBatch runningPositions = Packing.greedy(sentences, 128, false);
+    assertTrue(packed.rows < sentences.size() / 2, "several sentences per row");
+    EnumSet<Pooling> both = EnumSet.of(Pooling.CLS, Pooling.MEAN);
+    try (EmbeddingEngine ort = EmbeddingEngine.open(w, ORT);
+        EmbeddingEngine tf = EmbeddingEngine.open(w, EngineOptions.cpu(2))) {
+      SentenceVectors o = ort.embed(packed, both);
+      SentenceVectors oMask = ort.embed(fedMask, both);
+      SentenceVectors t = tf.embed(packed, both);
+      double vsOwn = 0;
+      for (int s = 0; s < sentences.size(); s++) {
+        vsOwn = Math.max(vsOwn, maxDiff(o.vector(Pooling.MEAN, s), expected.get(s)));
+      }
+      double vsTf = 0;
+      double fedVsBuilt = 0;
+      for (Pooling p : both) {
+        vsTf = Math.max(vsTf, maxDiff(o.byPooling().get(p), t.byPooling().get(p)));
+        fedVsBuilt = Math.max(fedVsBuilt, maxDiff(o.byPooling().get(p), oMask.byPooling().get(p)));
+      }
+      double wrong =
+          maxDiff(
+              ort.embed(runningPositions, both).byPooling().get(Pooling.MEAN),
+              o.byPooling().get(Pooling.MEAN));
+      System.out.printf(
+          "MiniLM ORT engine packed: vs own .onnx single %.2e, vs TF engine %.2e, fed mask %.2e,"
+              + " running positions %.2e%n",
+          vsOwn, vsTf, fedVsBuilt, wrong);
+      assertTrue(vsOwn <= 1e-4, "ORT engine vs the model's own ONNX graph: " + vsOwn);
+      assertTrue(vsTf <= 1e-4, "ORT engine vs TF engine: " + vsTf);
+      assertTrue(fedVsBuilt <= 1e-6, "a fed block-diagonal mask equals the built one");
+      assertTrue(wrong > 1e-2, "positions that do not restart must change the vectors");
+    }
+  }
+
+  @Test
+  void bf16IsRefusedWithOneClearLine() {
+    BertWeights w = TinyBert.weights(1, false);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> EmbeddingEngine.open(w, ORT.withPrecision(Precision.BF16)));
+    assertTrue(e.getMessage().contains("tensorflow"), e.getMessage());
+  }
+
+  @Test
+  void blockDiagonalMaskMatchesTheDefinition() {
+    int[] seg = {1, 1, 2, 0};
+    PackedBatch b =
+        new PackedBatch(
+            1,
+            4,
+            new int[4],
+            new int[4],
+            new int[] {0, 1, 0, 0},
+            seg,
+            null,
+            new int[] {0, 0},
+            new int[] {0, 2},
+            new int[] {2, 1});
+    float[] m = OnnxRuntimeEngine.blockDiagonalMask(b);
+    for (int i = 0; i < 4; i++) {
+      for (int j = 0; j < 4; j++) {
+        float want = seg[i] != 0 && seg[i] == seg[j] ? 1f : 0f;
+        assertEquals(want, m[i * 4 + j], "mask[" + i + "][" + j + "]");
+      }
+    }
+  }
+
+  static PackedBatch withExplicitBlockMask(PackedBatch p) {
+    int l = p.length;
+    float[] mask = new float[p.rows * l * l];
+    for (int s = 0; s < p.sentences(); s++) {
+      int r = p.sentenceRow[s];
+      for (int i = 0; i < p.sentenceLength[s]; i++) {
+        for (int j = 0; j < p.sentenceLength[s]; j++) {
+          mask[(r * l + p.sentenceOffset[s] + i) * l + p.sentenceOffset[s] + j] = 1f;
+        }
+      }
+    }
+    return new PackedBatch(
+        p.rows,
+        l,
+        p.inputIds,
+        p.tokenTypeIds,
+        p.positionIds,
+        p.segmentIds,
+        mask,
+        p.sentenceRow,
+        p.sentenceOffset,
+        p.sentenceLength);
+  }
+
+  static double maxDiff(float[] a, float[] b) {
+    assertEquals(a.length, b.length, "lengths");
+    double d = 0;
+    for (int i = 0; i < a.length; i++) {
+      d = Math.max(d, Math.abs(a[i] - b[i]));
+    }
+    return d;
+  }
+}

@@ -1,5 +1,6 @@
 package dev.packbert.bench;
 
+import dev.packbert.model.EngineKind;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -70,6 +71,12 @@ public final class BenchCommand implements Callable<Integer> {
   boolean profile;
 
   @Option(
+      names = "--engine",
+      description =
+          "tensorflow | onnxruntime: the runtime every variant runs on (default: ${DEFAULT-VALUE})")
+  String engine = "tensorflow";
+
+  @Option(
       names = "--out",
       required = true,
       description = "directory for bench.json, bench.csv, bench.png, bench.md")
@@ -101,7 +108,8 @@ public final class BenchCommand implements Callable<Integer> {
                 peer,
                 peerBatchSize,
                 profile,
-                out),
+                out,
+                EngineKind.parse(engine)),
             System.err)
         .run();
     return 0;

@@ -1,6 +1,7 @@
 package dev.packbert.bench;
 
 import dev.packbert.model.BertEngine;
+import dev.packbert.model.EmbeddingEngine;
 import dev.packbert.model.PackedBatch;
 import dev.packbert.model.Pooling;
 import dev.packbert.model.Precision;
@@ -24,7 +25,7 @@ import java.util.stream.IntStream;
 public final class BenchRunner {
   private static final Set<Pooling> MEAN = EnumSet.of(Pooling.MEAN);
 
-  private final Function<Precision, BertEngine> engines;
+  private final Function<Precision, EmbeddingEngine> engines;
   private final FlopModel flops;
   private final int hidden;
   private final Runnable betweenRounds;
@@ -34,7 +35,7 @@ public final class BenchRunner {
    *     there)
    */
   public BenchRunner(
-      Function<Precision, BertEngine> engines,
+      Function<Precision, EmbeddingEngine> engines,
       FlopModel flops,
       int hidden,
       Runnable betweenRounds) {
@@ -89,7 +90,7 @@ public final class BenchRunner {
   }
 
   private void runChunk(Variant v, int[][] chunk, int first, float[] out, VariantTimes t) {
-    BertEngine engine = engines.apply(v.precision());
+    EmbeddingEngine engine = engines.apply(v.precision());
     int[] corpusIndex = IntStream.range(first, first + chunk.length).filter(v::embeds).toArray();
     int[][] sentences =
         v.sampleEvery() == 1
@@ -133,14 +134,17 @@ public final class BenchRunner {
             .max(java.util.Comparator.comparingLong(PlannedBatch::slots))
             .orElseThrow();
     PackedBatch pb = BatchPlanner.fed(v, largest.batch());
-    BertEngine engine = engines.apply(v.precision());
+    if (!(engines.apply(v.precision()) instanceof BertEngine engine)) {
+      throw new IllegalArgumentException(
+          "--profile reads TensorFlow's trace: use --engine tensorflow");
+    }
     engine.embed(pb, MEAN); // first run of a new shape pays allocation and kernel selection
     return engine.profile(pb, MEAN);
   }
 
   /** Each of the first {@code count} sentences alone in a batch of one: the reference. */
   public float[] singles(int[][] tokens, int count) {
-    BertEngine engine = engines.apply(Precision.FP32);
+    EmbeddingEngine engine = engines.apply(Precision.FP32);
     float[] out = new float[count * hidden];
     for (int i = 0; i < count; i++) {
       float[] v = engine.embed(PackedBatch.single(tokens[i]), MEAN).byPooling().get(Pooling.MEAN);

@@ -1,7 +1,8 @@
 package dev.packbert.bench;
 
-import dev.packbert.model.BertEngine;
 import dev.packbert.model.BertWeights;
+import dev.packbert.model.EmbeddingEngine;
+import dev.packbert.model.EngineKind;
 import dev.packbert.model.EngineOptions;
 import dev.packbert.model.Precision;
 import dev.packbert.text.Vocabulary;
@@ -37,7 +38,35 @@ public final class Benchmark {
       boolean peer,
       int peerBatchSize,
       boolean profile,
-      Path out) {}
+      Path out,
+      EngineKind engine) {
+
+    /** On the default engine, TensorFlow. */
+    public Settings(
+        String model,
+        int sentences,
+        List<Variant> variants,
+        int chunkSize,
+        int checkSentences,
+        int threads,
+        boolean peer,
+        int peerBatchSize,
+        boolean profile,
+        Path out) {
+      this(
+          model,
+          sentences,
+          variants,
+          chunkSize,
+          checkSentences,
+          threads,
+          peer,
+          peerBatchSize,
+          profile,
+          out,
+          EngineKind.TENSORFLOW);
+    }
+  }
 
   private final Settings s;
   private final PrintStream log;
@@ -70,14 +99,16 @@ public final class Benchmark {
     int[][] tokens = BenchCorpus.tokenize(sentences, Vocabulary.of(mv.tokens()), mv.lowerCase());
     double tokenizeSeconds = (System.nanoTime() - tk0) / 1e9;
     BertWeights weights = ModelLoader.weights(modelDir);
-    EngineOptions fp32 = EngineOptions.cpu(s.threads());
-    Map<Precision, BertEngine> engines = new EnumMap<>(Precision.class);
+    EngineOptions fp32 = EngineOptions.cpu(s.threads()).withEngine(s.engine());
+    Map<Precision, EmbeddingEngine> engines = new EnumMap<>(Precision.class);
     try (MatmulRate matmulRate = new MatmulRate(fp32, Variant.TOKEN_BUDGET, 768, 3072)) {
       FlopModel flops = new FlopModel(weights.config());
       int hidden = weights.config().hiddenSize();
       BenchRunner runner =
           new BenchRunner(
-              p -> engines.computeIfAbsent(p, q -> new BertEngine(weights, fp32.withPrecision(q))),
+              p ->
+                  engines.computeIfAbsent(
+                      p, q -> EmbeddingEngine.open(weights, fp32.withPrecision(q))),
               flops,
               hidden,
               () -> matmulRate.sample(3));
@@ -120,6 +151,7 @@ public final class Benchmark {
         VectorCompare cmp = VectorCompare.of(o.vectors().get(v), singles, hidden, check, v::embeds);
         Map<String, Object> r = report.add(v.name());
         putRates(r, s.model(), v.precision().name().toLowerCase(Locale.ROOT), t);
+        r.put("engine", s.engine().label());
         r.put("sampled_every", v.sampleEvery());
         r.put("real_tokens", t.realTokens);
         r.put("mfu", t.usefulFlops / t.seconds() / matmul);
@@ -143,9 +175,10 @@ public final class Benchmark {
       String header =
           String.format(
               Locale.ROOT,
-              "model %s, %d sentences (%d real tokens, tokenization %.2f s, not in the rates), %d threads, "
+              "model %s, engine %s, %d sentences (%d real tokens, tokenization %.2f s, not in the rates), %d threads, "
                   + "TF fp32 matmul %.1f GFLOP/s, TF_ENABLE_ONEDNN_OPTS=%s, singles on the first %d sentences, process VmHWM %.0f MB, run %.0f s%n%n",
               s.model(),
+              s.engine().label(),
               tokens.length,
               java.util.Arrays.stream(tokens).mapToLong(a -> a.length).sum(),
               tokenizeSeconds,
@@ -161,7 +194,7 @@ public final class Benchmark {
       log.print(table);
       return report;
     } finally {
-      engines.values().forEach(BertEngine::close);
+      engines.values().forEach(EmbeddingEngine::close);
     }
   }
 
@@ -213,7 +246,8 @@ public final class Benchmark {
             "packed-spfhp-128", Variant.Kind.PACKED, 128, 0, Variant.TOKEN_BUDGET, Precision.FP32);
     float[] ours;
     VariantTimes t;
-    try (BertEngine e = new BertEngine(w, EngineOptions.cpu(s.threads()))) {
+    try (EmbeddingEngine e =
+        EmbeddingEngine.open(w, EngineOptions.cpu(s.threads()).withEngine(s.engine()))) {
       BenchRunner.Outcome o =
           new BenchRunner(p -> e, new FlopModel(w.config()), w.config().hiddenSize(), () -> {})
               .run(List.of(packed), tokens, s.chunkSize(), BenchRunner.ProgressSink.none());

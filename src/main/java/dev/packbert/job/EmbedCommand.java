@@ -79,6 +79,12 @@ public class EmbedCommand implements Callable<Integer> {
   String precision;
 
   @Option(
+      names = "--engine",
+      description =
+          "tensorflow | onnxruntime: the runtime that runs BERT (onnxruntime: CPU, fp32) (default: ${DEFAULT-VALUE})")
+  String engine;
+
+  @Option(
       names = "--master",
       description = "Spark master; ignored under spark-submit (default: ${DEFAULT-VALUE})")
   String master;

@@ -250,6 +250,7 @@ public final class EmbedJob {
         .setPoolings(s.poolings().stream().map(Pooling::column).toArray(String[]::new))
         .setTokensPerBatch(s.tokensPerBatch())
         .setPrecision(s.precision().name())
+        .setEngine(s.engine().label())
         .setStats(embedding)
         .transform(packed)
         .persist(StorageLevel.MEMORY_AND_DISK());

@@ -1,6 +1,7 @@
 package dev.packbert.job;
 
 import com.typesafe.config.Config;
+import dev.packbert.model.EngineKind;
 import dev.packbert.model.Pooling;
 import dev.packbert.model.Precision;
 import java.util.EnumSet;
@@ -26,6 +27,7 @@ record EmbedSettings(
     String packing,
     int tokensPerBatch,
     Precision precision,
+    EngineKind engine,
     String master,
     Map<String, String> sparkConf,
     String scope,
@@ -66,6 +68,7 @@ record EmbedSettings(
             or(c.packing, conf.getString("packing")),
             c.tokensPerBatch != null ? c.tokensPerBatch : conf.getInt("tokens-per-batch"),
             parsePrecision(or(c.precision, conf.getString("precision"))),
+            parseEngine(or(c.engine, conf.getString("engine"))),
             or(c.master, conf.getString("master")),
             spark,
             or(c.scope, conf.getString("scope")),
@@ -97,6 +100,9 @@ record EmbedSettings(
               + " must be at least --max-seq-length "
               + maxSeqLength);
     }
+    if (engine == EngineKind.ONNXRUNTIME && precision != Precision.FP32) {
+      throw new UserError("--precision " + precision + " needs --engine tensorflow");
+    }
     if (partitions < 0) {
       throw new UserError("--partitions must be ≥ 0");
     }
@@ -124,6 +130,14 @@ record EmbedSettings(
       return Pooling.parseList(csv);
     } catch (IllegalArgumentException e) {
       throw new UserError("--pooling: " + e.getMessage());
+    }
+  }
+
+  private static EngineKind parseEngine(String e) {
+    try {
+      return EngineKind.parse(e);
+    } catch (IllegalArgumentException ex) {
+      throw new UserError("--engine: " + ex.getMessage());
     }
   }
 
@@ -175,6 +189,7 @@ record EmbedSettings(
     m.put("over_length", overLength);
     m.put("tokens_per_batch", tokensPerBatch);
     m.put("precision", precision.name().toLowerCase(Locale.ROOT));
+    m.put("engine", engine.label());
     m.put("master", master);
     return m;
   }

@@ -1,5 +1,6 @@
 package dev.packbert.spark;
 
+import dev.packbert.model.EngineKind;
 import dev.packbert.model.Pooling;
 import dev.packbert.model.Precision;
 import dev.packbert.weights.ModelRegistry;
@@ -41,6 +42,7 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
   private final Param<String> precision;
   private final Param<String> maskCol;
   private final IntParam threads;
+  private final Param<String> engine;
 
   private transient EmbedderStats stats;
 
@@ -77,12 +79,18 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
             "threads",
             "TensorFlow threads per executor; 0 = the executor's cores",
             ParamValidators.gtEq(0));
+    engine =
+        new Param<>(
+            this,
+            "engine",
+            "tensorflow (default; GPU, bf16) or onnxruntime (CPU, fp32): the runtime that runs BERT");
     setDefault(model, "bert-base-uncased");
     setDefault(poolings, new String[] {"mean"});
     setDefault(tokensPerBatch, 4096);
     setDefault(precision, "fp32");
     setDefault(maskCol, "");
     setDefault(threads, 0);
+    setDefault(engine, "tensorflow");
   }
 
   @Override
@@ -112,6 +120,15 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
 
   public IntParam threads() {
     return threads;
+  }
+
+  public Param<String> engine() {
+    return engine;
+  }
+
+  public BertEmbedder setEngine(String v) {
+    set(engine, v);
+    return this;
   }
 
   public BertEmbedder setModel(String v) {
@@ -187,7 +204,10 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
             "mask column '" + m + "' must be array<array<numeric>>, is " + t.simpleString());
       }
     }
-    Precision.parse($(precision));
+    Precision precisionValue = Precision.parse($(precision));
+    if (EngineKind.parse($(engine)) == EngineKind.ONNXRUNTIME && precisionValue != Precision.FP32) {
+      throw new IllegalArgumentException("precision " + $(precision) + " needs engine tensorflow");
+    }
     List<StructField> out = new ArrayList<>(Arrays.asList(st.fields()));
     for (Pooling p : poolingSet()) {
       out.add(
@@ -224,6 +244,7 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
             Precision.parse($(precision)),
             $(maskCol),
             (Integer) $(threads),
+            EngineKind.parse($(engine)),
             dataset.schema(),
             stats);
     return dataset.toDF().mapPartitions(f, Encoders.row(outSchema));

@@ -1,6 +1,7 @@
 package dev.packbert.spark;
 
-import dev.packbert.model.BertEngine;
+import dev.packbert.model.EmbeddingEngine;
+import dev.packbert.model.EngineKind;
 import dev.packbert.model.EngineOptions;
 import dev.packbert.model.PackedBatch;
 import dev.packbert.model.Pooling;
@@ -29,6 +30,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
   private final Precision precision;
   private final String maskCol;
   private final int threads;
+  private final EngineKind engineKind;
   private final StructType inputSchema;
   private final EmbedderStats stats;
 
@@ -39,6 +41,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
       Precision precision,
       String maskCol,
       int threads,
+      EngineKind engineKind,
       StructType inputSchema,
       EmbedderStats stats) {
     this.model = model;
@@ -47,6 +50,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
     this.precision = precision;
     this.maskCol = maskCol;
     this.threads = threads;
+    this.engineKind = engineKind;
     this.inputSchema = inputSchema;
     this.stats = stats;
   }
@@ -56,7 +60,8 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
     int cores = threads > 0 ? threads : ExecutorCores.get();
     // A GPU is used when the TF native build and the executor have one; otherwise this is a CPU
     // session.
-    BertEngine engine = ExecutorModels.get(model, new EngineOptions(cores, cores, precision, true));
+    EmbeddingEngine engine =
+        ExecutorModels.get(model, new EngineOptions(cores, cores, precision, true, engineKind));
     PackedRowBatcher batcher = new PackedRowBatcher(inputSchema, maskCol);
     List<Pooling> order = List.copyOf(poolings);
     return new Iterator<>() {

@@ -1,6 +1,6 @@
 package dev.packbert.spark;
 
-import dev.packbert.model.BertEngine;
+import dev.packbert.model.EmbeddingEngine;
 import dev.packbert.model.EngineOptions;
 import dev.packbert.weights.ModelLoader;
 import dev.packbert.weights.ModelRegistry;
@@ -16,18 +16,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExecutorModels {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
-  private static final ConcurrentHashMap<String, BertEngine> ENGINES = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, EmbeddingEngine> ENGINES =
+      new ConcurrentHashMap<>();
   private static final AtomicInteger LOADS = new AtomicInteger();
 
   private ExecutorModels() {}
 
-  public static BertEngine get(String model, EngineOptions options) {
+  public static EmbeddingEngine get(String model, EngineOptions options) {
     String key = model + "|" + options;
     return ENGINES.computeIfAbsent(
         key,
         k -> {
           long t0 = System.nanoTime();
-          BertEngine e = new BertEngine(ModelLoader.weights(ModelRegistry.resolve(model)), options);
+          EmbeddingEngine e =
+              EmbeddingEngine.open(ModelLoader.weights(ModelRegistry.resolve(model)), options);
           LOADS.incrementAndGet();
           LOG.info(
               "loaded model {} ({}) in {} ms",

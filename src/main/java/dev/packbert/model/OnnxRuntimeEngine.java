@@ -65,6 +65,9 @@ public final class OnnxRuntimeEngine implements EmbeddingEngine {
       so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       so.setIntraOpNumThreads(options.intraOpThreads());
       so.setInterOpNumThreads(1);
+      // Idle pool threads would otherwise spin waiting for work: on an executor whose cores are
+      // all busy with other tasks, spinning steals the cores those tasks run on.
+      so.addConfigEntry("session.intra_op.allow_spinning", "0");
       String optimized = System.getProperty(OPTIMIZED_MODEL_PROPERTY, "");
       if (!optimized.isEmpty()) {
         so.setOptimizedModelFilePath(optimized);

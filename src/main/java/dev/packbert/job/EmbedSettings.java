@@ -135,7 +135,7 @@ record EmbedSettings(
 
   private static EngineKind parseEngine(String e) {
     try {
-      return EngineKind.parse(e);
+      return EngineKind.parse(e).requireAvailable();
     } catch (IllegalArgumentException ex) {
       throw new UserError("--engine: " + ex.getMessage());
     }

@@ -18,6 +18,23 @@ public enum EngineKind {
     }
   }
 
+  /**
+   * Fails with one line when the engine's runtime is not on the classpath: the cluster jar does not
+   * bundle ONNX Runtime (93 MB), so a driver should refuse before any executor task fails.
+   */
+  public EngineKind requireAvailable() {
+    if (this == ONNXRUNTIME) {
+      try {
+        Class.forName("ai.onnxruntime.OrtEnvironment", false, EngineKind.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new IllegalArgumentException(
+            "engine onnxruntime needs com.microsoft.onnxruntime:onnxruntime:1.19.2 on the classpath"
+                + " (spark-submit: pass its jar with --jars)");
+      }
+    }
+    return this;
+  }
+
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }

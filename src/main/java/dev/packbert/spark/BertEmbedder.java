@@ -205,7 +205,8 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
       }
     }
     Precision precisionValue = Precision.parse($(precision));
-    if (EngineKind.parse($(engine)) == EngineKind.ONNXRUNTIME && precisionValue != Precision.FP32) {
+    if (EngineKind.parse($(engine)).requireAvailable() == EngineKind.ONNXRUNTIME
+        && precisionValue != Precision.FP32) {
       throw new IllegalArgumentException("precision " + $(precision) + " needs engine tensorflow");
     }
     List<StructField> out = new ArrayList<>(Arrays.asList(st.fields()));

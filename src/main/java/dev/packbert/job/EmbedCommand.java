@@ -46,7 +46,11 @@ public class EmbedCommand implements Callable<Integer> {
       description = "parquet | json | delta (default: ${DEFAULT-VALUE})")
   String outputFormat;
 
-  @Option(names = "--model", description = "model name or directory (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--model",
+      description =
+          "model name or directory; its own pooling, normalization and maximum length become the"
+              + " defaults (default: ${DEFAULT-VALUE})")
   String model;
 
   @Option(names = "--split", description = "sentences | none (default: ${DEFAULT-VALUE})")
@@ -57,12 +61,36 @@ public class EmbedCommand implements Callable<Integer> {
 
   @Option(
       names = "--pooling",
-      description = "comma list of cls, mean, pooler (default: ${DEFAULT-VALUE})")
+      description =
+          "comma list of cls, mean, pooler, max (default: the model's own pooling, else mean)")
   String pooling;
 
   @Option(
+      names = "--normalize",
+      negatable = true,
+      description =
+          "L2-normalize every vector; --no-normalize turns a model's own normalization off"
+              + " (default: the model's own, else off)")
+  Boolean normalize;
+
+  @Option(
+      names = "--prefix",
+      description =
+          "text put before every unit before tokenization, e.g. 'query: ' or 'passage: ' for E5;"
+              + " spans and the text column stay the original's")
+  String prefix;
+
+  @Option(
+      names = "--vector-type",
+      description =
+          "array (array<float>) | ml (Spark ML Vector, for KMeans, LSH, ...) (default: ${DEFAULT-VALUE})")
+  String vectorType;
+
+  @Option(
       names = "--max-seq-length",
-      description = "tokens per packed row (default: ${DEFAULT-VALUE})")
+      description =
+          "tokens per packed row, also the longest sentence before truncation (default: the"
+              + " model's own maximum length, else 128)")
   Integer maxSeqLength;
 
   @Option(

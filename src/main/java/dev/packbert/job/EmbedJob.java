@@ -87,6 +87,9 @@ public final class EmbedJob {
               + config.maxPositions()
               + " positions");
     }
+    if (s.prefix().isEmpty() && !s.modelDefaults().prefixHint().isEmpty()) {
+      LOG.info("model {}: {} (--prefix)", s.model(), s.modelDefaults().prefixHint());
+    }
     ModelVocabulary vocab = ModelVocabulary.read(modelDir);
     if (vocab.tokens().size() != config.vocabSize()) {
       throw new UserError(
@@ -224,10 +227,13 @@ public final class EmbedJob {
         readable.repartition(partitions), InputReader.ID, InputReader.TEXT, s.split());
   }
 
-  private static Dataset<Row> tokenize(Dataset<Row> sentences, ModelVocabulary vocab) {
+  private Dataset<Row> tokenize(Dataset<Row> sentences, ModelVocabulary vocab) {
+    // sentence-transformers' do_lower_case lower-cases before the tokenizer, whatever it says
+    boolean lower = vocab.lowerCase() || Boolean.TRUE.equals(s.modelDefaults().lowerCase());
     return new WordPieceTokenizerStage()
         .setVocabulary(Vocabulary.of(vocab.tokens()))
-        .setLowerCase(vocab.lowerCase())
+        .setLowerCase(lower)
+        .setPrefix(s.prefix())
         .transform(sentences);
   }
 
@@ -251,6 +257,7 @@ public final class EmbedJob {
         .setTokensPerBatch(s.tokensPerBatch())
         .setPrecision(s.precision().name())
         .setEngine(s.engine().label())
+        .setNormalize(s.normalize())
         .setStats(embedding)
         .transform(packed)
         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -272,16 +279,21 @@ public final class EmbedJob {
       embedded.count();
       Dataset<Row> ok = embedded.where(col("error").isNull());
       Dataset<Row> good =
-          (s.overLength().equals("split") ? SplitPieceMerger.merge(ok, s.poolings()) : ok)
+          (s.overLength().equals("split")
+                  ? SplitPieceMerger.merge(ok, s.poolings(), s.normalize())
+                  : ok)
               .select(outputColumns());
       if (s.sentenceOutput()) {
-        write(good, s.output() + "/sentences");
+        write(VectorColumns.as(good, s.poolings(), s.vectorType()), s.output() + "/sentences");
         sentencesOut = spark.read().format(readFormat()).load(s.output() + "/sentences").count();
       } else {
         sentencesOut = good.count();
       }
       if (s.documentOutput()) {
-        write(DocumentRollup.of(good, s.poolings()), s.output() + "/documents");
+        write(
+            VectorColumns.as(
+                DocumentRollup.of(good, s.poolings(), s.normalize()), s.poolings(), s.vectorType()),
+            s.output() + "/documents");
         documentsOut = spark.read().format(readFormat()).load(s.output() + "/documents").count();
       }
     }

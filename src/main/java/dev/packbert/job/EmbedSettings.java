@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import dev.packbert.model.EngineKind;
 import dev.packbert.model.Pooling;
 import dev.packbert.model.Precision;
+import dev.packbert.weights.ModelDefaults;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +37,16 @@ record EmbedSettings(
     int window,
     int maxSentencesPerRow,
     int partitions,
-    int progressSeconds) {
+    int progressSeconds,
+    boolean normalize,
+    String prefix,
+    String vectorType,
+    ModelDefaults modelDefaults) {
+
+  /** Where neither flag, config nor the model says: plain BERT's defaults. */
+  static final String FALLBACK_POOLING = "mean";
+
+  static final int FALLBACK_MAX_SEQ_LENGTH = 128;
 
   static EmbedSettings from(EmbedCommand c, Config conf) {
     String inputFormat = or(c.inputFormat, conf.getString("input-format"));
@@ -51,6 +61,16 @@ record EmbedSettings(
       }
       spark.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
     }
+    String model = or(c.model, conf.getString("model"));
+    ModelDefaults own = modelDefaults(model, spark);
+    String pooling = firstGiven(c.pooling, conf.getString("pooling"));
+    String normalize =
+        firstGiven(
+            c.normalize == null ? null : c.normalize.toString(), conf.getString("normalize"));
+    int maxSeqLength =
+        c.maxSeqLength != null && c.maxSeqLength > 0
+            ? c.maxSeqLength
+            : conf.getInt("max-seq-length");
     EmbedSettings s =
         new EmbedSettings(
             c.input,
@@ -60,11 +80,15 @@ record EmbedSettings(
             c.idCol != null,
             or(c.textCol, conf.getString("text-col")),
             or(c.outputFormat, conf.getString("output-format")),
-            or(c.model, conf.getString("model")),
+            model,
             or(c.split, conf.getString("split")),
             or(c.unit, conf.getString("unit")),
-            parsePoolings(or(c.pooling, conf.getString("pooling"))),
-            c.maxSeqLength != null ? c.maxSeqLength : conf.getInt("max-seq-length"),
+            pooling != null
+                ? parsePoolings(pooling)
+                : own.pooling() != null ? own.pooling() : parsePoolings(FALLBACK_POOLING),
+            maxSeqLength > 0
+                ? maxSeqLength
+                : own.maxSeqLength() != null ? own.maxSeqLength() : FALLBACK_MAX_SEQ_LENGTH,
             or(c.packing, conf.getString("packing")),
             c.tokensPerBatch != null ? c.tokensPerBatch : conf.getInt("tokens-per-batch"),
             parsePrecision(or(c.precision, conf.getString("precision"))),
@@ -77,7 +101,13 @@ record EmbedSettings(
             conf.getInt("window"),
             conf.getInt("max-sentences-per-row"),
             c.partitions != null ? c.partitions : conf.getInt("partitions"),
-            conf.getInt("progress-seconds"));
+            conf.getInt("progress-seconds"),
+            normalize != null
+                ? parseBoolean("--normalize", normalize)
+                : Boolean.TRUE.equals(own.normalize()),
+            or(c.prefix, conf.getString("prefix")),
+            or(c.vectorType, conf.getString("vector-type")),
+            own);
     s.check();
     return s;
   }
@@ -90,6 +120,7 @@ record EmbedSettings(
     oneOf("--packing", packing, List.of("spfhp", "lpfhp", "ffd", "none"));
     oneOf("--scope", scope, List.of("partition", "document"));
     oneOf("--over-length", overLength, List.of("truncate", "split"));
+    oneOf("--vector-type", vectorType, List.of("array", "ml"));
     if (maxSeqLength < 8) {
       throw new UserError("--max-seq-length " + maxSeqLength + " is too small (minimum 8)");
     }
@@ -170,6 +201,37 @@ record EmbedSettings(
             + " from its name; pass --input-format text|jsonl|parquet|csv");
   }
 
+  /**
+   * The model's own defaults, read before Spark starts; a broken or unsupported model directory is
+   * one line here. A name that is neither known nor a directory is reported by the job's model
+   * check with its own message, so it gets no defaults here.
+   */
+  private static ModelDefaults modelDefaults(String model, Map<String, String> sparkConf) {
+    try {
+      return ModelDefaults.of(model, sparkConf);
+    } catch (dev.packbert.model.ModelFormatException e) {
+      throw new UserError("--model " + model + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      return ModelDefaults.NONE;
+    }
+  }
+
+  /** The flag if given, else the config's value unless it is empty (empty = the model decides). */
+  private static String firstGiven(String flag, String conf) {
+    if (flag != null) {
+      return flag;
+    }
+    return conf == null || conf.isBlank() ? null : conf;
+  }
+
+  private static boolean parseBoolean(String flag, String v) {
+    return switch (v.trim().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default -> throw new UserError(flag + " '" + v + "' is not true or false");
+    };
+  }
+
   private static String or(String flag, String conf) {
     return flag != null ? flag : conf;
   }
@@ -183,6 +245,9 @@ record EmbedSettings(
     m.put("split", split);
     m.put("unit", unit);
     m.put("pooling", poolings.stream().map(Pooling::column).toList());
+    m.put("normalize", normalize);
+    m.put("prefix", prefix);
+    m.put("vector_type", vectorType);
     m.put("max_seq_length", maxSeqLength);
     m.put("packing", packing);
     m.put("scope", scope);

@@ -22,7 +22,8 @@ import org.apache.spark.sql.RowFactory;
 final class SplitPieceMerger {
   private SplitPieceMerger() {}
 
-  static Dataset<Row> merge(Dataset<Row> sentences, Set<Pooling> poolings) {
+  /** With {@code normalize}, the merged vector is L2-normalized again after averaging. */
+  static Dataset<Row> merge(Dataset<Row> sentences, Set<Pooling> poolings, boolean normalize) {
     Dataset<Row> whole = sentences.where(col("num_parts").leq(1));
     Dataset<Row> pieces = sentences.where(col("num_parts").gt(1));
     int lengthCol = sentences.schema().fieldIndex("length");
@@ -67,7 +68,8 @@ final class SplitPieceMerger {
                         rows.add(l.get(0));
                         copies = Math.min(copies, l.size());
                       }
-                      float[][] means = DocumentRollup.weightedMeans(rows, lengthCol, vecCols);
+                      float[][] means =
+                          DocumentRollup.weightedMeans(rows, lengthCol, vecCols, normalize);
                       Object[] out = new Object[rows.get(0).size()];
                       for (int i = 0; i < out.length; i++) {
                         out[i] = rows.get(0).get(i);

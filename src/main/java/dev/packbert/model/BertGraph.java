@@ -46,6 +46,7 @@ public final class BertGraph {
   public static final String OUT_CLS = "pooled_cls";
   public static final String OUT_MEAN = "pooled_mean";
   public static final String OUT_POOLER = "pooled_pooler";
+  public static final String OUT_MAX = "pooled_max";
 
   /** Google BERT's additive mask value: exp(-10000) underflows to exactly 0 in float32. */
   private static final float MASK_ADDER = -10000f;
@@ -120,6 +121,8 @@ public final class BertGraph {
         tf.math.maximum(
             tf.math.unsortedSegmentSum(ones, tokenSentence, numSentences), tf.constant(1f));
     tf.withName(OUT_MEAN).math.div(sums, tf.expandDims(counts, tf.constant(1)));
+    // padding (-1) is dropped, and every sentence has at least its [CLS], so no segment is empty
+    tf.withName(OUT_MAX).math.unsortedSegmentMax(x, tokenSentence, numSentences);
     if (withPooler) {
       Ops p = tf.withSubScope("pooler");
       tf.withName(OUT_POOLER).math.tanh(dense(p, BertWeights.POOLER, cls, h, h));

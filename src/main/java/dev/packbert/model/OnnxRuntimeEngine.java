@@ -114,9 +114,11 @@ public final class OnnxRuntimeEngine implements EmbeddingEngine {
     for (Pooling p : poolings) {
       vectors.put(
           p,
-          p == Pooling.MEAN
-              ? meanPool(batch, out.get(OnnxBertGraph.OUT_HIDDEN), h)
-              : out.get(outputOf(p)));
+          switch (p) {
+            case MEAN -> meanPool(batch, out.get(OnnxBertGraph.OUT_HIDDEN), h);
+            case MAX -> maxPool(batch, out.get(OnnxBertGraph.OUT_HIDDEN), h);
+            default -> out.get(outputOf(p));
+          });
     }
     return new SentenceVectors(batch.sentences(), h, vectors);
   }
@@ -129,7 +131,7 @@ public final class OnnxRuntimeEngine implements EmbeddingEngine {
   private static String outputOf(Pooling p) {
     return switch (p) {
       case CLS -> OnnxBertGraph.OUT_CLS;
-      case MEAN -> OnnxBertGraph.OUT_HIDDEN;
+      case MEAN, MAX -> OnnxBertGraph.OUT_HIDDEN;
       case POOLER -> OnnxBertGraph.OUT_POOLER;
     };
   }
@@ -152,6 +154,21 @@ public final class OnnxRuntimeEngine implements EmbeddingEngine {
       }
     }
     return mean;
+  }
+
+  /** Element-wise max over each sentence's tokens, as BertGraph's UnsortedSegmentMax. */
+  static float[] maxPool(PackedBatch b, float[] hidden, int h) {
+    float[] max = new float[b.sentences() * h];
+    java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
+    for (int s = 0; s < b.sentences(); s++) {
+      int first = b.sentenceRow[s] * b.length + b.sentenceOffset[s];
+      for (int t = first; t < first + b.sentenceLength[s]; t++) {
+        for (int d = 0; d < h; d++) {
+          max[s * h + d] = Math.max(max[s * h + d], hidden[t * h + d]);
+        }
+      }
+    }
+    return max;
   }
 
   /** mask[b][i][j] = 1 iff seg[b][i] == seg[b][j] != 0, exactly BertGraph's in-graph default. */

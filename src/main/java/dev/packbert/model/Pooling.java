@@ -10,7 +10,9 @@ public enum Pooling {
   /** Mean over the sentence's real tokens, [CLS] and [SEP] included (as sentence-transformers). */
   MEAN(BertGraph.OUT_MEAN),
   /** BERT's pooler: tanh(dense(CLS)). */
-  POOLER(BertGraph.OUT_POOLER);
+  POOLER(BertGraph.OUT_POOLER),
+  /** Element-wise max over the sentence's real tokens, [CLS] and [SEP] included (as s-t). */
+  MAX(BertGraph.OUT_MAX);
 
   private final String fetch;
 
@@ -26,7 +28,7 @@ public enum Pooling {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Parses "cls,mean,pooler" (any order, any case). */
+  /** Parses "cls,mean,pooler,max" (any order, any case). */
   public static EnumSet<Pooling> parseList(String csv) {
     EnumSet<Pooling> set = EnumSet.noneOf(Pooling.class);
     for (String part : csv.split(",", -1)) {
@@ -38,11 +40,11 @@ public enum Pooling {
         set.add(Pooling.valueOf(p.toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "unknown pooling '" + p + "' (choose from cls, mean, pooler)");
+            "unknown pooling '" + p + "' (choose from cls, mean, pooler, max)");
       }
     }
     if (set.isEmpty()) {
-      throw new IllegalArgumentException("no pooling chosen (choose from cls, mean, pooler)");
+      throw new IllegalArgumentException("no pooling chosen (choose from cls, mean, pooler, max)");
     }
     return set;
   }

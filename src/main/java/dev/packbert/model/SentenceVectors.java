@@ -13,6 +13,18 @@ public record SentenceVectors(int sentences, int hidden, Map<Pooling, float[]> b
     byPooling = new EnumMap<>(byPooling);
   }
 
+  /** The same vectors, each L2-normalized ({@link L2Norm}); whichever engine produced them. */
+  public SentenceVectors normalized() {
+    Map<Pooling, float[]> out = new EnumMap<>(Pooling.class);
+    byPooling.forEach(
+        (p, all) -> {
+          float[] copy = all.clone();
+          L2Norm.normalizeRows(copy, sentences, hidden);
+          out.put(p, copy);
+        });
+    return new SentenceVectors(sentences, hidden, out);
+  }
+
   public float[] vector(Pooling p, int sentence) {
     float[] all = byPooling.get(p);
     if (all == null) {

@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -43,6 +45,8 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
   private final Param<String> maskCol;
   private final IntParam threads;
   private final Param<String> engine;
+  private final BooleanParam normalize;
+  private final Param<String> vectorType;
 
   private transient EmbedderStats stats;
 
@@ -60,7 +64,8 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
                 + String.join(", ", ModelRegistry.names())
                 + ") or directory (local, hdfs://, s3a://)");
     poolings =
-        new StringArrayParam(this, "poolings", "pooling columns to produce: cls, mean, pooler");
+        new StringArrayParam(
+            this, "poolings", "pooling columns to produce: cls, mean, pooler, max");
     tokensPerBatch =
         new IntParam(
             this,
@@ -84,7 +89,20 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
             this,
             "engine",
             "tensorflow (default; GPU, bf16) or onnxruntime (CPU, fp32): the runtime that runs BERT");
+    normalize =
+        new BooleanParam(
+            this,
+            "normalize",
+            "L2-normalize every pooled vector (as sentence-transformers' Normalize module)");
+    vectorType =
+        new Param<>(
+            this,
+            "vectorType",
+            "array (array<float>) or ml (org.apache.spark.ml.linalg.Vector, for Spark ML estimators)",
+            ParamValidators.inArray(new String[] {"array", "ml"}));
     setDefault(model, "bert-base-uncased");
+    setDefault(normalize, false);
+    setDefault(vectorType, "array");
     setDefault(poolings, new String[] {"mean"});
     setDefault(tokensPerBatch, 4096);
     setDefault(precision, "fp32");
@@ -128,6 +146,24 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
 
   public BertEmbedder setEngine(String v) {
     set(engine, v);
+    return this;
+  }
+
+  public BooleanParam normalize() {
+    return normalize;
+  }
+
+  public Param<String> vectorType() {
+    return vectorType;
+  }
+
+  public BertEmbedder setNormalize(boolean v) {
+    set(normalize, v);
+    return this;
+  }
+
+  public BertEmbedder setVectorType(String v) {
+    set(vectorType, v);
     return this;
   }
 
@@ -210,10 +246,12 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
       throw new IllegalArgumentException("precision " + $(precision) + " needs engine tensorflow");
     }
     List<StructField> out = new ArrayList<>(Arrays.asList(st.fields()));
+    DataType vector =
+        mlVectors()
+            ? SQLDataTypes.VectorType()
+            : DataTypes.createArrayType(DataTypes.FloatType, false);
     for (Pooling p : poolingSet()) {
-      out.add(
-          DataTypes.createStructField(
-              p.column(), DataTypes.createArrayType(DataTypes.FloatType, false), true));
+      out.add(DataTypes.createStructField(p.column(), vector, true));
     }
     out.add(DataTypes.createStructField("error", DataTypes.StringType, true));
     return DataTypes.createStructType(out);
@@ -246,9 +284,38 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
             $(maskCol),
             (Integer) $(threads),
             EngineKind.parse($(engine)),
+            (Boolean) $(normalize),
             dataset.schema(),
             stats);
-    return dataset.toDF().mapPartitions(f, Encoders.row(outSchema));
+    Dataset<Row> arrays = dataset.toDF().mapPartitions(f, Encoders.row(arraySchema(outSchema)));
+    if (!mlVectors()) {
+      return arrays;
+    }
+    for (Pooling p : poolingSet()) {
+      arrays =
+          arrays.withColumn(
+              p.column(), org.apache.spark.ml.functions.array_to_vector(arrays.col(p.column())));
+    }
+    return arrays;
+  }
+
+  private boolean mlVectors() {
+    return $(vectorType).equals("ml");
+  }
+
+  /** The engine's own output: pooled columns as array<float>, whatever vectorType says. */
+  private StructType arraySchema(StructType out) {
+    StructType s = new StructType();
+    for (StructField f : out.fields()) {
+      boolean pooled = poolingSet().stream().anyMatch(p -> p.column().equals(f.name()));
+      s =
+          s.add(
+              pooled
+                  ? DataTypes.createStructField(
+                      f.name(), DataTypes.createArrayType(DataTypes.FloatType, false), true)
+                  : f);
+    }
+    return s;
   }
 
   @Override

@@ -31,6 +31,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
   private final String maskCol;
   private final int threads;
   private final EngineKind engineKind;
+  private final boolean normalize;
   private final StructType inputSchema;
   private final EmbedderStats stats;
 
@@ -42,6 +43,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
       String maskCol,
       int threads,
       EngineKind engineKind,
+      boolean normalize,
       StructType inputSchema,
       EmbedderStats stats) {
     this.model = model;
@@ -51,6 +53,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
     this.maskCol = maskCol;
     this.threads = threads;
     this.engineKind = engineKind;
+    this.normalize = normalize;
     this.inputSchema = inputSchema;
     this.stats = stats;
   }
@@ -104,8 +107,10 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
         try {
           PackedBatch b = batcher.toBatch(rows);
           long t0 = System.nanoTime();
-          SentenceVectors v = engine.embed(b, poolings);
+          SentenceVectors raw = engine.embed(b, poolings);
           stats.graphNanos.add(System.nanoTime() - t0);
+          // after the engine, so whichever engine ran, normalization is the same arithmetic
+          SentenceVectors v = normalize ? raw.normalized() : raw;
           stats.batches.add(1);
           stats.rows.add(rows.size());
           stats.tokenSlotsFed.add((long) b.rows * b.length);

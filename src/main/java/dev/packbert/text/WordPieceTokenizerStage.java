@@ -37,6 +37,7 @@ public class WordPieceTokenizerStage extends Transformer implements DefaultParam
   private final Param<String> outputCol;
   private final StringArrayParam vocab;
   private final BooleanParam lowerCase;
+  private final Param<String> prefix;
 
   public WordPieceTokenizerStage() {
     this(Identifiable$.MODULE$.randomUID("wordPieceTokenizer"));
@@ -54,7 +55,14 @@ public class WordPieceTokenizerStage extends Transformer implements DefaultParam
             this, "vocab", "WordPiece vocabulary tokens in id order (vocab.txt lines)");
     lowerCase =
         new BooleanParam(this, "lowerCase", "lower-case and strip accents (uncased vocabularies)");
+    prefix =
+        new Param<>(
+            this,
+            "prefix",
+            "text put in front of every input before tokenization (E5's 'query: '); the input column"
+                + " itself is left as it is");
     setDefault(inputCol, "text");
+    setDefault(prefix, "");
     setDefault(outputCol, "token_ids");
     setDefault(lowerCase, true);
   }
@@ -116,6 +124,19 @@ public class WordPieceTokenizerStage extends Transformer implements DefaultParam
     return this;
   }
 
+  public Param<String> prefix() {
+    return prefix;
+  }
+
+  public String getPrefix() {
+    return $(prefix);
+  }
+
+  public WordPieceTokenizerStage setPrefix(String value) {
+    set(prefix, value == null ? "" : value);
+    return this;
+  }
+
   public WordPieceTokenizerStage setVocabulary(Vocabulary v) {
     return setVocab(v.tokens().toArray(new String[0]));
   }
@@ -132,10 +153,13 @@ public class WordPieceTokenizerStage extends Transformer implements DefaultParam
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
     BertTokenizer tokenizer = tokenizer();
+    String p = getPrefix();
+    // The prefix joins the text only inside the tokenizer, so the text column, and the character
+    // spans computed on it, stay those of the original document; a null text stays null
+    UDF1<String, int[]> f =
+        p.isEmpty() ? tokenizer::encode : text -> tokenizer.encode(text == null ? null : p + text);
     UserDefinedFunction encode =
-        functions.udf(
-            (UDF1<String, int[]>) tokenizer::encode,
-            DataTypes.createArrayType(DataTypes.IntegerType, false));
+        functions.udf(f, DataTypes.createArrayType(DataTypes.IntegerType, false));
     return dataset.withColumn(getOutputCol(), encode.apply(col(getInputCol())));
   }
 

@@ -19,7 +19,11 @@ public final class ModelDirectory {
         && Files.isRegularFile(dir.resolve("model.safetensors"))) {
       return ModelFormat.SAFETENSORS;
     }
-    if (onnxFile(dir) != null && Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+    // sentence-transformers folders exported to ONNX keep onnx/model.onnx and vocab.txt or
+    // tokenizer.json at the root
+    if (onnxFile(dir) != null
+        && (Files.isRegularFile(dir.resolve("tokenizer.json"))
+            || Files.isRegularFile(dir.resolve("vocab.txt")))) {
       return ModelFormat.ONNX;
     }
     if (Files.isRegularFile(dir.resolve("variables/variables.index"))
@@ -29,7 +33,7 @@ public final class ModelDirectory {
     }
     throw new ModelFormatException(
         dir
-            + ": no known model layout (expected config.json + model.safetensors, *.onnx + tokenizer.json, "
+            + ": no known model layout (expected config.json + model.safetensors, *.onnx or onnx/model.onnx + tokenizer.json, "
             + "variables/variables.index or model.ckpt.index)");
   }
 
@@ -43,7 +47,13 @@ public final class ModelDirectory {
       if (found.size() > 1) {
         throw new ModelFormatException(dir + ": several .onnx files " + found + "; keep one");
       }
-      return found.isEmpty() ? null : found.get(0);
+      if (found.isEmpty()) {
+        // sentence-transformers' layout: onnx/ holds model.onnx beside optimised or quantised
+        // variants (model_O1.onnx, model_qint8_avx512.onnx, ...); model.onnx is the plain export
+        Path st = dir.resolve("onnx").resolve("model.onnx");
+        return Files.isRegularFile(st) ? st : null;
+      }
+      return found.get(0);
     } catch (IOException e) {
       throw new ModelFormatException(dir + ": cannot list: " + e.getMessage(), e);
     }

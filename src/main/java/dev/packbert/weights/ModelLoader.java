@@ -12,6 +12,7 @@ public final class ModelLoader {
 
   /** The architecture of a model directory, read as cheaply as its format allows. */
   public static BertConfig config(Path dir) {
+    refuseUnreproducibleSentenceTransformers(dir);
     switch (ModelDirectory.detect(dir)) {
       case SAFETENSORS:
         return SafetensorsBertLoader.readConfig(dir.resolve("config.json"));
@@ -21,6 +22,16 @@ public final class ModelLoader {
       default:
         return GoogleCheckpointLoader.config(
             checkpointPrefix(dir), dir.resolve("bert_config.json"));
+    }
+  }
+
+  /**
+   * A sentence-transformers folder with a module PackBERT cannot reproduce (Dense, ...) must not be
+   * embedded with its transformer alone: that would be a different vector under the same name.
+   */
+  private static void refuseUnreproducibleSentenceTransformers(Path dir) {
+    if (SentenceTransformersFolder.isOne(dir)) {
+      SentenceTransformersFolder.read(dir);
     }
   }
 
@@ -35,6 +46,7 @@ public final class ModelLoader {
   }
 
   public static BertWeights weights(Path dir) {
+    refuseUnreproducibleSentenceTransformers(dir);
     switch (ModelDirectory.detect(dir)) {
       case SAFETENSORS:
         return SafetensorsBertLoader.load(dir);

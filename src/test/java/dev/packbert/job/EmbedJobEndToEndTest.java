@@ -54,6 +54,9 @@ class EmbedJobEndToEndTest {
             "spfhp",
             "--pooling",
             "cls,mean,pooler",
+            // compared with Google's graph below; the CLI's default model is all-minilm-l6-v2
+            "--model",
+            "bert-base-uncased",
             "--master",
             "local[2]"));
     assertEquals(
@@ -70,6 +73,9 @@ class EmbedJobEndToEndTest {
             "none",
             "--pooling",
             "cls,mean,pooler",
+            // compared with Google's graph below; the CLI's default model is all-minilm-l6-v2
+            "--model",
+            "bert-base-uncased",
             "--master",
             "local[2]"));
     spark =

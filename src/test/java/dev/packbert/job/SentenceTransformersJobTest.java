@@ -8,7 +8,7 @@ import dev.packbert.model.ReferenceBert;
 import dev.packbert.model.TinyBert;
 import dev.packbert.text.BertTokenizer;
 import dev.packbert.text.Vocabulary;
-import dev.packbert.weights.SentenceTransformersFolderTest;
+import dev.packbert.weights.SentenceTransformersFolders;
 import dev.packbert.weights.TinyVocabulary;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,12 +47,12 @@ class SentenceTransformersJobTest {
   static void run() throws Exception {
     JobRuns.stopLeftoverSpark();
     Path model =
-        SentenceTransformersFolderTest.write(
+        SentenceTransformersFolders.write(
             tmp.resolve("tiny-st"),
             List.of(
-                SentenceTransformersFolderTest.TRANSFORMER,
-                SentenceTransformersFolderTest.POOLING,
-                SentenceTransformersFolderTest.NORMALIZE),
+                SentenceTransformersFolders.TRANSFORMER,
+                SentenceTransformersFolders.POOLING,
+                SentenceTransformersFolders.NORMALIZE),
             "max_tokens",
             16);
     StringBuilder jsonl = new StringBuilder();

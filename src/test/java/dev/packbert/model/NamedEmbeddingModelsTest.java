@@ -8,6 +8,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.bgesmallenv15.BgeSmallEnV15EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.e5smallv2.E5SmallV2EmbeddingModel;
 import dev.packbert.text.BertTokenizer;
@@ -27,11 +28,11 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * bge-small-en-v1.5 and e5-small-v2, packed several sentences to a row through PackBERT (its
- * tokenizer, its graph, its pooling and normalization), equal on 24 real europarl sentences to two
- * independent references: ONNX Runtime on the model's own .onnx with the model's pooling and
- * torch-style normalization written out here, and langchain4j's EmbeddingModel for that model (its
- * own tokenizer and ORT run; it always L2-normalizes, CLS for BGE, mean for E5).
+ * bge-small-en-v1.5, e5-small-v2 and all-MiniLM-L6-v2, packed several sentences to a row through
+ * PackBERT (its tokenizer, its graph, its pooling and normalization), equal on 24 real europarl
+ * sentences to two independent references: ONNX Runtime on the model's own .onnx with the model's
+ * pooling and torch-style normalization written out here, and langchain4j's EmbeddingModel for that
+ * model (its own tokenizer and ORT run; it always L2-normalizes, CLS for BGE, mean for E5).
  */
 class NamedEmbeddingModelsTest {
   private static final int SENTENCES = 24;
@@ -39,21 +40,30 @@ class NamedEmbeddingModelsTest {
 
   @Test
   void bgeSmallEnV15EqualsOnnxRuntimeAndLangchain4j() throws Exception {
-    check("bge-small-en-v1.5", "", Pooling.CLS, BgeSmallEnV15EmbeddingModel::new);
+    check("bge-small-en-v1.5", "", Pooling.CLS, 512, BgeSmallEnV15EmbeddingModel::new);
   }
 
   @Test
   void e5SmallV2WithPassagePrefixEqualsOnnxRuntimeAndLangchain4j() throws Exception {
-    check("e5-small-v2", "passage: ", Pooling.MEAN, E5SmallV2EmbeddingModel::new);
+    check("e5-small-v2", "passage: ", Pooling.MEAN, 512, E5SmallV2EmbeddingModel::new);
+  }
+
+  @Test
+  void allMiniLmL6V2EqualsOnnxRuntimeAndLangchain4j() throws Exception {
+    check("all-minilm-l6-v2", "", Pooling.MEAN, 256, AllMiniLmL6V2EmbeddingModel::new);
   }
 
   private void check(
-      String name, String prefix, Pooling expectedPooling, Supplier<EmbeddingModel> langchain4j)
+      String name,
+      String prefix,
+      Pooling expectedPooling,
+      int maxLength,
+      Supplier<EmbeddingModel> langchain4j)
       throws Exception {
     ModelDefaults own = ModelDefaults.of(name, Map.of());
     assertEquals(EnumSet.of(expectedPooling), own.pooling(), name + " pooling");
     assertEquals(Boolean.TRUE, own.normalize(), name + " normalizes");
-    assertEquals(512, own.maxSeqLength());
+    assertEquals(maxLength, own.maxSeqLength());
 
     Path dir = ModelRegistry.resolve(name);
     List<String> texts = new ArrayList<>();

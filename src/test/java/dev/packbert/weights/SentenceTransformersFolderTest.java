@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.packbert.model.ModelFormatException;
 import dev.packbert.model.Pooling;
 import dev.packbert.model.TinyBert;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -23,47 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
 class SentenceTransformersFolderTest {
   @TempDir Path tmp;
 
-  static final String TRANSFORMER =
-      "{\"idx\":0,\"name\":\"0\",\"path\":\"\",\"type\":\"sentence_transformers.models.Transformer\"}";
-  static final String POOLING =
-      "{\"idx\":1,\"name\":\"1\",\"path\":\"1_Pooling\",\"type\":\"sentence_transformers.models.Pooling\"}";
-  static final String NORMALIZE =
-      "{\"idx\":2,\"name\":\"2\",\"path\":\"2_Normalize\",\"type\":\"sentence_transformers.models.Normalize\"}";
-  static final String DENSE =
-      "{\"idx\":2,\"name\":\"2\",\"path\":\"2_Dense\",\"type\":\"sentence_transformers.models.Dense\"}";
-
-  /** A tiny BERT saved as sentence-transformers does, with the given modules and pooling mode. */
-  public static Path write(Path dir, List<String> modules, String poolingMode, int maxSeqLength)
-      throws IOException {
-    SafetensorsWriter.writeBertDirectory(TinyBert.weights(11, false), dir, TinyVocabulary.TOKENS);
-    Files.writeString(dir.resolve("modules.json"), "[" + String.join(",", modules) + "]");
-    Files.createDirectories(dir.resolve("1_Pooling"));
-    StringBuilder pooling = new StringBuilder("{\"word_embedding_dimension\": 16");
-    for (String m :
-        List.of(
-            "cls_token",
-            "mean_tokens",
-            "max_tokens",
-            "mean_sqrt_len_tokens",
-            "weightedmean_tokens",
-            "lasttoken")) {
-      pooling.append(", \"pooling_mode_").append(m).append("\": ").append(m.equals(poolingMode));
-    }
-    Files.writeString(
-        dir.resolve("1_Pooling/config.json"), pooling + ", \"include_prompt\": true}");
-    Files.createDirectories(dir.resolve("2_Normalize"));
-    Files.writeString(
-        dir.resolve("sentence_bert_config.json"),
-        "{\"max_seq_length\": " + maxSeqLength + ", \"do_lower_case\": true}");
-    Files.writeString(
-        dir.resolve("config_sentence_transformers.json"),
-        "{\"prompts\": {\"query\": \"query: \"}, \"default_prompt_name\": null}");
-    return dir;
-  }
-
   @Test
   void folderBringsItsPoolingNormalizationLengthAndCasing() throws Exception {
-    Path dir = write(tmp.resolve("st"), List.of(TRANSFORMER, POOLING, NORMALIZE), "max_tokens", 16);
+    Path dir =
+        SentenceTransformersFolders.write(
+            tmp.resolve("st"),
+            List.of(
+                SentenceTransformersFolders.TRANSFORMER,
+                SentenceTransformersFolders.POOLING,
+                SentenceTransformersFolders.NORMALIZE),
+            "max_tokens",
+            16);
     ModelDefaults d = ModelDefaults.of(dir);
     assertEquals(EnumSet.of(Pooling.MAX), d.pooling());
     assertEquals(Boolean.TRUE, d.normalize());
@@ -73,7 +42,12 @@ class SentenceTransformersFolderTest {
     // the weights are still found and read as a HuggingFace directory
     assertEquals(TinyBert.CONFIG, ModelLoader.config(dir));
 
-    Path plain = write(tmp.resolve("st-cls"), List.of(TRANSFORMER, POOLING), "cls_token", 12);
+    Path plain =
+        SentenceTransformersFolders.write(
+            tmp.resolve("st-cls"),
+            List.of(SentenceTransformersFolders.TRANSFORMER, SentenceTransformersFolders.POOLING),
+            "cls_token",
+            12);
     ModelDefaults c = ModelDefaults.of(plain);
     assertEquals(EnumSet.of(Pooling.CLS), c.pooling());
     assertEquals(Boolean.FALSE, c.normalize());
@@ -89,7 +63,15 @@ class SentenceTransformersFolderTest {
 
   @Test
   void aDenseModuleIsRefusedByName() throws Exception {
-    Path dir = write(tmp.resolve("dense"), List.of(TRANSFORMER, POOLING, DENSE), "mean_tokens", 16);
+    Path dir =
+        SentenceTransformersFolders.write(
+            tmp.resolve("dense"),
+            List.of(
+                SentenceTransformersFolders.TRANSFORMER,
+                SentenceTransformersFolders.POOLING,
+                SentenceTransformersFolders.DENSE),
+            "mean_tokens",
+            16);
     for (Runnable r :
         List.<Runnable>of(
             () -> ModelDefaults.of(dir),
@@ -105,7 +87,12 @@ class SentenceTransformersFolderTest {
   @Test
   void poolingModesPackBertDoesNotComputeAreRefusedByName() throws Exception {
     for (String mode : List.of("mean_sqrt_len_tokens", "weightedmean_tokens", "lasttoken")) {
-      Path dir = write(tmp.resolve(mode), List.of(TRANSFORMER, POOLING), mode, 16);
+      Path dir =
+          SentenceTransformersFolders.write(
+              tmp.resolve(mode),
+              List.of(SentenceTransformersFolders.TRANSFORMER, SentenceTransformersFolders.POOLING),
+              mode,
+              16);
       ModelFormatException e =
           assertThrows(ModelFormatException.class, () -> ModelDefaults.of(dir));
       assertTrue(e.getMessage().contains("pooling_mode_" + mode), e.getMessage());

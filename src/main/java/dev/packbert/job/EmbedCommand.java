@@ -89,8 +89,8 @@ public class EmbedCommand implements Callable<Integer> {
   @Option(
       names = "--max-seq-length",
       description =
-          "tokens per packed row, also the longest sentence before truncation (default: the"
-              + " model's own maximum length, else 128)")
+          "tokens per packed row, also the longest sentence before truncation (default: 128, or"
+              + " the model's own maximum length where shorter)")
   Integer maxSeqLength;
 
   @Option(

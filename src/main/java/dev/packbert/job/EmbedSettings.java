@@ -43,7 +43,7 @@ record EmbedSettings(
     String vectorType,
     ModelDefaults modelDefaults) {
 
-  /** Where neither flag, config nor the model says: plain BERT's defaults. */
+  /** Where neither flag, config nor the model says: plain BERT's defaults (and a length cap). */
   static final String FALLBACK_POOLING = "mean";
 
   static final int FALLBACK_MAX_SEQ_LENGTH = 128;
@@ -86,9 +86,7 @@ record EmbedSettings(
             pooling != null
                 ? parsePoolings(pooling)
                 : own.pooling() != null ? own.pooling() : parsePoolings(FALLBACK_POOLING),
-            maxSeqLength > 0
-                ? maxSeqLength
-                : own.maxSeqLength() != null ? own.maxSeqLength() : FALLBACK_MAX_SEQ_LENGTH,
+            maxSeqLength > 0 ? maxSeqLength : defaultMaxSeqLength(own),
             or(c.packing, conf.getString("packing")),
             c.tokensPerBatch != null ? c.tokensPerBatch : conf.getInt("tokens-per-batch"),
             parsePrecision(or(c.precision, conf.getString("precision"))),
@@ -214,6 +212,18 @@ record EmbedSettings(
     } catch (RuntimeException e) {
       return ModelDefaults.NONE;
     }
+  }
+
+  /**
+   * 128, or the model's own maximum length where that is shorter. Not the model's length where it
+   * is longer: in PackBERT it is also the row length, and rows of 512 embedded bge-small half as
+   * fast as rows of 128 (README, Notes); sentences over 128 tokens are rare, and are flagged {@code
+   * truncated} and counted. --max-seq-length 512 truncates where sentence-transformers does.
+   */
+  static int defaultMaxSeqLength(ModelDefaults own) {
+    return own.maxSeqLength() == null
+        ? FALLBACK_MAX_SEQ_LENGTH
+        : Math.min(FALLBACK_MAX_SEQ_LENGTH, own.maxSeqLength());
   }
 
   /** The flag if given, else the config's value unless it is empty (empty = the model decides). */

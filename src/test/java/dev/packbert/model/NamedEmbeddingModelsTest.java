@@ -62,7 +62,7 @@ class NamedEmbeddingModelsTest {
       throws Exception {
     ModelDefaults own = ModelDefaults.of(name, Map.of());
     assertEquals(EnumSet.of(expectedPooling), own.pooling(), name + " pooling");
-    assertEquals(Boolean.TRUE, own.normalize(), name + " normalizes");
+    assertTrue(own.normalize(), name + " normalizes");
     assertEquals(maxLength, own.maxSeqLength());
 
     Path dir = ModelRegistry.resolve(name);

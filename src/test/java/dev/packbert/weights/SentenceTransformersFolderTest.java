@@ -1,6 +1,7 @@
 package dev.packbert.weights;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,9 +36,9 @@ class SentenceTransformersFolderTest {
             16);
     ModelDefaults d = ModelDefaults.of(dir);
     assertEquals(EnumSet.of(Pooling.MAX), d.pooling());
-    assertEquals(Boolean.TRUE, d.normalize());
+    assertTrue(d.normalize());
     assertEquals(16, d.maxSeqLength());
-    assertEquals(Boolean.TRUE, d.lowerCase());
+    assertTrue(d.lowerCase());
     assertTrue(d.prefixHint().contains("query: "), d.prefixHint());
     // the weights are still found and read as a HuggingFace directory
     assertEquals(TinyBert.CONFIG, ModelLoader.config(dir));
@@ -50,7 +51,7 @@ class SentenceTransformersFolderTest {
             12);
     ModelDefaults c = ModelDefaults.of(plain);
     assertEquals(EnumSet.of(Pooling.CLS), c.pooling());
-    assertEquals(Boolean.FALSE, c.normalize());
+    assertFalse(c.normalize());
     assertEquals(12, c.maxSeqLength());
   }
 

@@ -36,7 +36,9 @@ record EmbedSettings(
     int window,
     int maxSentencesPerRow,
     int partitions,
-    int progressSeconds) {
+    int progressSeconds,
+    long sliceDocuments,
+    boolean resume) {
 
   static EmbedSettings from(EmbedCommand c, Config conf) {
     String inputFormat = or(c.inputFormat, conf.getString("input-format"));
@@ -77,7 +79,9 @@ record EmbedSettings(
             conf.getInt("window"),
             conf.getInt("max-sentences-per-row"),
             c.partitions != null ? c.partitions : conf.getInt("partitions"),
-            conf.getInt("progress-seconds"));
+            conf.getInt("progress-seconds"),
+            c.sliceDocuments != null ? c.sliceDocuments : conf.getLong("slice-documents"),
+            c.resume);
     s.check();
     return s;
   }
@@ -105,6 +109,9 @@ record EmbedSettings(
     }
     if (partitions < 0) {
       throw new UserError("--partitions must be ≥ 0");
+    }
+    if (sliceDocuments < 0) {
+      throw new UserError("--slice-documents must be ≥ 0");
     }
     if (splitStride >= maxSeqLength - 2) {
       throw new UserError("split-stride " + splitStride + " must be below --max-seq-length - 2");

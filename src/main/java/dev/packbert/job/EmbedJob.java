@@ -68,13 +68,12 @@ public final class EmbedJob {
         Throwable e) { // Spark rethrows checked exceptions undeclared; precise rethrow keeps them
       // a failed run must not leave a half-written OUTPUT that looks like a result; committed
       // slices are kept, --resume finishes the rest
-      if (!outputExisted && out.committedSlices().isEmpty()) {
+      int committed = out.committedSlices().size();
+      if (!outputExisted && committed == 0) {
         deleteQuietly(spark, s.output());
-      } else if (!out.committedSlices().isEmpty()) {
+      } else if (committed > 0) {
         LOG.warn(
-            "{} slices are committed in {}; rerun with --resume to finish",
-            out.committedSlices().size(),
-            s.output());
+            "{} slices are committed in {}; rerun with --resume to finish", committed, s.output());
       }
       throw e;
     } finally {
@@ -177,6 +176,15 @@ public final class EmbedJob {
         out.readOptional(OutputDir.RUN_RECORD)
             .map(json -> RunRecord.parse(json, s.output() + "/" + OutputDir.RUN_RECORD));
     recorded.ifPresent(r -> r.requireSameSettings(settings, s.output()));
+    if (recorded.isEmpty() && out.existsAndNotEmpty()) {
+      // not started by this job (or by a version without slices): nothing in it can be trusted
+      throw new UserError(
+          "--resume: "
+              + s.output()
+              + " holds no "
+              + OutputDir.RUN_RECORD
+              + ", so it is not a run to resume; choose another --output");
+    }
     if (recorded.isPresent()
         && out.committedSlices().size() == recorded.get().slices()
         && out.readOptional(OutputDir.SUMMARY).isPresent()) {
@@ -207,7 +215,8 @@ public final class EmbedJob {
     }
     for (int slice = 0; slice < run.slices(); slice++) {
       if (!committed.containsKey(slice)) {
-        committed.put(slice, embedSlice(spark, out, docs, run.slices(), slice, vocab));
+        committed.put(
+            slice, embedSlice(spark, out, docs, input.rows(), run.slices(), slice, vocab));
       }
     }
     JobSummary summary =
@@ -227,6 +236,7 @@ public final class EmbedJob {
       SparkSession spark,
       OutputDir out,
       Dataset<Row> allDocs,
+      long allRows,
       int slices,
       int slice,
       ModelVocabulary vocab) {
@@ -235,7 +245,7 @@ public final class EmbedJob {
         slices == 1
             ? allDocs
             : allDocs.where(SliceRule.sliceOf(InputReader.ID, slices).equalTo(slice));
-    long rows = docs.count();
+    long rows = slices == 1 ? allRows : docs.count();
     SliceInput input = sliceInput(docs);
     int partitions =
         s.partitions() > 0

@@ -168,6 +168,16 @@ class ResumeTest {
   }
 
   @Test
+  void resumeIntoADirectoryThisJobDidNotStartIsRefused() throws Exception {
+    Path foreign = Files.createDirectories(tmp.resolve("foreign"));
+    Files.writeString(foreign.resolve("precious.txt"), "not ours");
+    JobRuns.Result r = run(foreign, "--resume");
+    assertEquals(2, r.exit(), r.stderr());
+    assertTrue(r.stderr().contains("holds no _packbert_run.json"), r.stderr());
+    assertTrue(Files.exists(foreign.resolve("precious.txt")), "nothing was removed");
+  }
+
+  @Test
   void anExistingOutputWithoutResumeIsRefused() {
     JobRuns.Result r = run(clean);
     assertEquals(2, r.exit(), r.stderr());
@@ -189,6 +199,32 @@ class ResumeTest {
     assertEquals(0, r.exit(), r.stderr());
     assertTrue(FailFirstAttempts.failures() - before >= 3, "tasks failed and were retried");
     assertSameOutput(clean, out);
+  }
+
+  /**
+   * Delta: one table, one replaceWhere transaction per slice; a redone slice replaces its rows (the
+   * slice's count is read back from the table, so an append would show as double).
+   */
+  @Test
+  void deltaSlicesAreReplacedNotAppendedOnResume() throws Exception {
+    Path out = tmp.resolve("delta");
+    List<String> a = args(out);
+    a.set(a.indexOf("json"), "delta");
+    assertEquals(0, JobRuns.run(a.toArray(String[]::new)).exit());
+    JsonNode first = summary(out);
+    assertEquals(3, first.get("slices").asInt());
+    assertTrue(Files.isDirectory(out.resolve("sentences/_delta_log")), "one Delta table");
+    assertTrue(Files.isDirectory(out.resolve("sentences/slice=1")), "partitioned by slice");
+    Files.delete(out.resolve("_slices/00001.json"));
+    Files.delete(out.resolve("_packbert_summary.json"));
+    a.add("--resume");
+    assertEquals(0, JobRuns.run(a.toArray(String[]::new)).exit());
+    JsonNode again = summary(out);
+    for (String f : COUNTS) {
+      assertEquals(first.get(f), again.get(f), f);
+    }
+    assertEquals(summary(clean).get("sentences"), again.get("sentences"));
+    assertEquals(2, again.get("slices_resumed").asInt());
   }
 
   static void assertSameOutput(Path expected, Path actual) throws IOException {

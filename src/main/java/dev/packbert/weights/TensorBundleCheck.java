@@ -188,7 +188,7 @@ final class TensorBundleCheck {
     CRC32C crc = new CRC32C();
     crc.update(table, start, (int) size + 1);
     int stored = ByteBuffer.wrap(table, end + 1, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-    if (mask((int) crc.getValue()) != stored) {
+    if (mask(crc.getValue()) != stored) {
       throw new ModelFormatException(
           "checkpoint index " + index + ": corrupted (a block's crc32c does not match)");
     }

@@ -6,6 +6,9 @@ Two ways to run the same `packbert embed` job; enable the one that fits your pla
   * embed_databricks    -- DatabricksSubmitRunOperator: a one-off run on a new job cluster
                            (connection `databricks_default`), same jars as deploy/databricks/job.json
 
+Both pass --resume: the job commits its input in slices, so a retry after a lost driver (a cancelled or
+timed-out task, a preempted node) skips the committed slices and finishes the rest.
+
 Requires apache-airflow-providers-apache-spark and apache-airflow-providers-databricks. Paths are DAG params,
 so a manual run can point at other data: `airflow dags trigger packbert_embed -c '{"input": "..."}'`.
 """
@@ -42,6 +45,9 @@ def embed_args(output_suffix):
         "--pooling", "cls,mean",
         "--output-format", "parquet",
         "--tokens-per-batch", "4096",
+        # a retry of the task finishes what the failed try committed instead of starting over;
+        # the first try resumes nothing (OUTPUT does not exist yet)
+        "--resume",
     ]
 
 

@@ -138,6 +138,18 @@ public class EmbedCommand implements Callable<Integer> {
           "partitions to spread the documents over; 0 = about 500 documents each, at most 4 per core (default: ${DEFAULT-VALUE})")
   Integer partitions;
 
+  @Option(
+      names = "--slice-documents",
+      description =
+          "documents per committed slice (by a hash of doc_id); 0 = one slice (default: ${DEFAULT-VALUE})")
+  Long sliceDocuments;
+
+  @Option(
+      names = "--resume",
+      description =
+          "finish the run in --output: keep its committed slices, redo the rest (same settings only)")
+  boolean resume;
+
   @Override
   public Integer call() {
     EmbedSettings s = EmbedSettings.from(this, JobConfig.load(config));

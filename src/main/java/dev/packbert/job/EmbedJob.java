@@ -16,14 +16,13 @@ import dev.packbert.weights.ModelLoader;
 import dev.packbert.weights.ModelRegistry;
 import dev.packbert.weights.ModelVocabulary;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.fs.FileSystem;
+import java.util.Optional;
+import java.util.SortedMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -42,6 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbedJob {
   private static final Logger LOG = LoggerFactory.getLogger(EmbedJob.class);
+  private static final String SLICE = "slice";
   private final EmbedSettings s;
 
   EmbedJob(EmbedSettings settings) {
@@ -53,14 +53,27 @@ public final class EmbedJob {
     ModelVocabulary vocab = checkModel();
     requireLocalInputExists();
     SparkSession spark = session();
+    OutputDir out = new OutputDir(s.output(), spark.sparkContext().hadoopConfiguration());
     boolean outputExisted = exists(spark, s.output());
     try {
-      return run(spark, t0, vocab);
+      if (!s.resume() && out.existsAndNotEmpty()) {
+        throw new UserError(
+            "--output "
+                + s.output()
+                + " already exists; pass --resume to finish the run there, or choose another"
+                + " --output");
+      }
+      return run(spark, out, t0, vocab);
     } catch (
         Throwable e) { // Spark rethrows checked exceptions undeclared; precise rethrow keeps them
-      // a failed run must not leave a half-written OUTPUT that looks like a result
-      if (!outputExisted) {
+      // a failed run must not leave a half-written OUTPUT that looks like a result; committed
+      // slices are kept, --resume finishes the rest
+      int committed = out.committedSlices().size();
+      if (!outputExisted && committed == 0) {
         deleteQuietly(spark, s.output());
+      } else if (committed > 0) {
+        LOG.warn(
+            "{} slices are committed in {}; rerun with --resume to finish", committed, s.output());
       }
       throw e;
     } finally {
@@ -156,37 +169,152 @@ public final class EmbedJob {
     return b.getOrCreate();
   }
 
-  /** read → split → tokenize → pack → embed → write → reject → summarize. */
-  private JobSummary run(SparkSession spark, long t0, ModelVocabulary vocab) {
+  /**
+   * read → (resume?) → for each slice not yet committed: split → tokenize → pack → embed → write
+   * vectors → write rejected → commit the slice → summarize the whole output.
+   */
+  private JobSummary run(SparkSession spark, OutputDir out, long t0, ModelVocabulary vocab) {
+    Map<String, Object> settings = RunRecord.settingsOf(s);
+    Optional<RunRecord> recorded =
+        out.readOptional(OutputDir.RUN_RECORD)
+            .map(json -> RunRecord.parse(json, s.output() + "/" + OutputDir.RUN_RECORD));
+    recorded.ifPresent(r -> r.requireSameSettings(settings, s.output()));
+    if (recorded.isEmpty() && out.existsAndNotEmpty()) {
+      // not started by this job (or by a version without slices): nothing in it can be trusted
+      throw new UserError(
+          "--resume: "
+              + s.output()
+              + " holds no "
+              + OutputDir.RUN_RECORD
+              + ", so it is not a run to resume; choose another --output");
+    }
+    if (recorded.isPresent()
+        && out.committedSlices().size() == recorded.get().slices()
+        && out.readOptional(OutputDir.SUMMARY).isPresent()) {
+      // the CLI's own voice, like its refusals: the caller asked for work and gets none
+      System.err.println(
+          "packbert: "
+              + s.output()
+              + " is complete: all "
+              + recorded.get().slices()
+              + " slices are committed; nothing to do");
+      return JobSummary.parse(out.readOptional(OutputDir.SUMMARY).orElseThrow());
+    }
     Input input = readInput(spark);
+    RunRecord run =
+        recorded.orElseGet(
+            () ->
+                new RunRecord(
+                    settings, input.rows(), SliceRule.slices(input.rows(), s.sliceDocuments())));
+    run.requireSameInput(input.rows(), s.output());
+    if (recorded.isEmpty()) {
+      out.write(OutputDir.RUN_RECORD, run.toJson());
+    }
+    Dataset<Row> docs = input.docs();
+    SortedMap<Integer, SliceSummary> committed = out.committedSlices();
+    int resumed = committed.size();
+    if (resumed > 0) {
+      LOG.info("resuming: {} of {} slices already committed", resumed, run.slices());
+    }
+    for (int slice = 0; slice < run.slices(); slice++) {
+      if (!committed.containsKey(slice)) {
+        committed.put(
+            slice, embedSlice(spark, out, docs, input.rows(), run.slices(), slice, vocab));
+      }
+    }
+    JobSummary summary =
+        summarize(
+            SliceSummary.total(List.copyOf(committed.values())),
+            run.slices(),
+            resumed,
+            (System.nanoTime() - t0) / 1e9);
+    out.write(OutputDir.SUMMARY, summary.toJson());
+    docs.unpersist();
+    LOG.info("wrote {} sentences to {}", summary.fields().get("sentences"), s.output());
+    return summary;
+  }
+
+  /** One slice, written over whatever an interrupted attempt left, then committed. */
+  private SliceSummary embedSlice(
+      SparkSession spark,
+      OutputDir out,
+      Dataset<Row> allDocs,
+      long allRows,
+      int slices,
+      int slice,
+      ModelVocabulary vocab) {
+    long t0 = System.nanoTime();
+    Dataset<Row> docs =
+        slices == 1
+            ? allDocs
+            : allDocs.where(SliceRule.sliceOf(InputReader.ID, slices).equalTo(slice));
+    long rows = slices == 1 ? allRows : docs.count();
+    SliceInput input = sliceInput(docs);
     int partitions =
         s.partitions() > 0
             ? s.partitions()
-            : autoPartitions(input.rows(), spark.sparkContext().defaultParallelism());
+            : autoPartitions(rows, spark.sparkContext().defaultParallelism());
     PackingStats packing = PackingStats.register(spark.sparkContext());
     EmbedderStats embedding = new EmbedderStats(spark.sparkContext());
     Dataset<Row> embedded =
         embed(pack(tokenize(split(input.readable(), partitions), vocab), packing), embedding);
-    Written written = writeVectors(spark, embedded, embedding);
-    Rejected rejected = writeRejected(input.rejected(), embedded);
-    JobSummary summary =
-        summarize(input, written, rejected, packing, embedding, (System.nanoTime() - t0) / 1e9);
-    writeSummary(spark, summary);
+    SliceOutput where = new SliceOutput(slices, slice);
+    Written written = writeVectors(spark, embedded, embedding, where);
+    Rejected rejected = writeRejected(input.rejected(), embedded, where);
     embedded.unpersist();
-    input.docs().unpersist();
-    LOG.info("wrote {} sentences to {}", written.sentences(), s.output());
-    return summary;
+    input.rejected().unpersist();
+    SliceSummary done =
+        new SliceSummary(
+            slice,
+            rows,
+            rows - rejected.rows(),
+            rejected.rows(),
+            rejected.byReason(),
+            written.sentences(),
+            written.documents(),
+            packing.realTokens(),
+            packing.rows(),
+            packing.tokenSlots(),
+            packing.truncated(),
+            packing.splitSentences(),
+            rejected.failedSentences(),
+            round((System.nanoTime() - t0) / 1e9),
+            round(embedding.graphNanos.value() / 1e9));
+    // written only now that the slice's data is committed: its presence is the commit
+    out.write(OutputDir.SLICES + "/" + SliceRule.name(slice) + ".json", done.toJson());
+    if (slices > 1) {
+      LOG.info(
+          "slice {} of {} committed: {} documents, {} sentences",
+          slice + 1,
+          slices,
+          done.documents(),
+          done.sentences());
+    }
+    return done;
   }
 
-  /** The input rows, those that can be embedded, and those rejected before splitting. */
-  private record Input(
-      Dataset<Row> docs, long rows, Dataset<Row> readable, Dataset<Row> rejected) {}
+  /**
+   * Where a slice's rows go: with one slice, straight into OUTPUT/sentences (the layout of a run
+   * without slices); with several, OUTPUT/sentences/slice=00017 (Spark's partition discovery reads
+   * it as a {@code slice} column) or, for Delta, the {@code slice} partition of one table.
+   */
+  private record SliceOutput(int slices, int slice) {
+    String dir(String base) {
+      return slices == 1 ? base : base + "/slice=" + SliceRule.name(slice);
+    }
+  }
+
+  /** The input rows, persisted: every slice reads from them. */
+  private record Input(Dataset<Row> docs, long rows) {}
 
   /** Rows written: sentence vectors and document vectors. */
   private record Written(long sentences, long documents) {}
 
   /** Rows not embedded, by reason; input rows rejected and sentences that failed in the engine. */
   private record Rejected(Map<String, Long> byReason, long rows, long failedSentences) {}
+
+  /** A slice's rows that can be embedded, and those rejected before splitting. */
+  private record SliceInput(Dataset<Row> readable, Dataset<Row> rejected) {}
 
   private Input readInput(SparkSession spark) {
     Dataset<Row> docs;
@@ -211,7 +339,10 @@ public final class EmbedJob {
               + PackBertCli.oneLine(String.valueOf(root.getMessage())));
     }
     docs = docs.persist(StorageLevel.MEMORY_AND_DISK());
-    long inputRows = docs.count();
+    return new Input(docs, docs.count());
+  }
+
+  private static SliceInput sliceInput(Dataset<Row> docs) {
     Dataset<Row> readable = docs.where(col(InputReader.UNREADABLE).isNull());
     Dataset<Row> rejectedDocs =
         docs.where(col(InputReader.UNREADABLE).isNotNull())
@@ -219,7 +350,7 @@ public final class EmbedJob {
             .unionByName(SentenceSplitter.rejected(readable, InputReader.ID, InputReader.TEXT))
             .withColumn("sentence_index", lit(null).cast("int"))
             .persist(StorageLevel.MEMORY_AND_DISK());
-    return new Input(docs, inputRows, readable, rejectedDocs);
+    return new SliceInput(readable, rejectedDocs);
   }
 
   private Dataset<Row> split(Dataset<Row> readable, int partitions) {
@@ -264,7 +395,8 @@ public final class EmbedJob {
   }
 
   /** Computes the embeddings (with progress lines) and writes the sentence and document vectors. */
-  private Written writeVectors(SparkSession spark, Dataset<Row> embedded, EmbedderStats embedding) {
+  private Written writeVectors(
+      SparkSession spark, Dataset<Row> embedded, EmbedderStats embedding, SliceOutput where) {
     long sentencesOut;
     long documentsOut = 0;
     LiveAccumulators liveSentences = new LiveAccumulators(embedding.sentences);
@@ -284,29 +416,45 @@ public final class EmbedJob {
                   : ok)
               .select(outputColumns());
       if (s.sentenceOutput()) {
-        write(VectorColumns.as(good, s.poolings(), s.vectorType()), s.output() + "/sentences");
-        sentencesOut = spark.read().format(readFormat()).load(s.output() + "/sentences").count();
+        sentencesOut =
+            writeAndCount(
+                spark,
+                VectorColumns.as(good, s.poolings(), s.vectorType()),
+                s.output() + "/sentences",
+                where);
       } else {
         sentencesOut = good.count();
       }
       if (s.documentOutput()) {
-        write(
-            VectorColumns.as(
-                DocumentRollup.of(good, s.poolings(), s.normalize()), s.poolings(), s.vectorType()),
-            s.output() + "/documents");
-        documentsOut = spark.read().format(readFormat()).load(s.output() + "/documents").count();
+        documentsOut =
+            writeAndCount(
+                spark,
+                VectorColumns.as(
+                    DocumentRollup.of(good, s.poolings(), s.normalize()),
+                    s.poolings(),
+                    s.vectorType()),
+                s.output() + "/documents",
+                where);
       }
+    } finally {
+      spark.sparkContext().removeSparkListener(liveSentences);
+      spark.sparkContext().removeSparkListener(liveRows);
     }
     return new Written(sentencesOut, documentsOut);
   }
 
-  private Rejected writeRejected(Dataset<Row> rejectedDocs, Dataset<Row> embedded) {
+  private Rejected writeRejected(
+      Dataset<Row> rejectedDocs, Dataset<Row> embedded, SliceOutput where) {
     Dataset<Row> failed =
         embedded
             .where(col("error").isNotNull())
             .select(col("doc_id"), col("error").as("reason"), col("sentence_index"));
     Dataset<Row> rejected = rejectedDocs.unionByName(failed);
-    rejected.coalesce(1).write().mode(SaveMode.Overwrite).json(s.output() + "/_rejected");
+    rejected
+        .coalesce(1)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .json(where.dir(s.output() + "/_rejected"));
     Map<String, Long> reasons = new LinkedHashMap<>();
     for (Row r : rejected.groupBy(col("reason")).count().collectAsList()) {
       reasons.put(r.getString(0), r.getLong(1));
@@ -314,30 +462,28 @@ public final class EmbedJob {
     return new Rejected(reasons, rejectedDocs.count(), failed.count());
   }
 
-  private JobSummary summarize(
-      Input input,
-      Written written,
-      Rejected rejected,
-      PackingStats packing,
-      EmbedderStats embedding,
-      double wall) {
+  private JobSummary summarize(SliceSummary all, int slices, int resumed, double wall) {
     return new JobSummary()
-        .put("input_rows", input.rows())
-        .put("documents", input.rows() - rejected.rows())
-        .put("rejected_rows", rejected.rows())
-        .put("rejected_by_reason", rejected.byReason())
-        .put("sentences", written.sentences())
-        .put("document_vectors", written.documents())
-        .put("tokens", packing.realTokens())
-        .put("packed_rows", packing.rows())
-        .put("token_slots", packing.tokenSlots())
-        .put("padding_efficiency", round(packing.efficiency()))
-        .put("truncated", packing.truncated())
-        .put("split_sentences", packing.splitSentences())
-        .put("failed_rows", rejected.failedSentences())
+        .put("input_rows", all.inputRows())
+        .put("documents", all.documents())
+        .put("rejected_rows", all.rejectedRows())
+        .put("rejected_by_reason", all.rejectedByReason())
+        .put("sentences", all.sentences())
+        .put("document_vectors", all.documentVectors())
+        .put("tokens", all.tokens())
+        .put("packed_rows", all.packedRows())
+        .put("token_slots", all.tokenSlots())
+        .put("padding_efficiency", round(all.paddingEfficiency()))
+        .put("truncated", all.truncated())
+        .put("split_sentences", all.splitSentences())
+        .put("failed_rows", all.failedRows())
+        .put("slices", slices)
+        .put("slices_resumed", resumed)
         .put("wall_seconds", round(wall))
-        .put("graph_seconds", round(embedding.graphNanos.value() / 1e9))
-        .put("sentences_per_second", round(written.sentences() / wall))
+        .put("slice_seconds", round(all.seconds()))
+        .put("graph_seconds", round(all.graphSeconds()))
+        // over the time the slices took, so a resumed run is not credited with earlier runs' work
+        .put("sentences_per_second", round(all.sentences() / Math.max(all.seconds(), 1e-3)))
         .put("model", s.model())
         .put("output", s.output())
         .put("settings", s.describe());
@@ -374,21 +520,29 @@ public final class EmbedJob {
     return s.outputFormat().equals("json") ? "json" : s.outputFormat();
   }
 
-  private void write(Dataset<Row> df, String path) {
-    df.write().format(s.outputFormat()).mode(SaveMode.Overwrite).save(path);
-  }
-
-  private void writeSummary(SparkSession spark, JobSummary summary) {
-    org.apache.hadoop.fs.Path p =
-        new org.apache.hadoop.fs.Path(s.output() + "/_packbert_summary.json");
-    try {
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      try (OutputStream out = fs.create(p, true)) {
-        out.write(summary.toJson().getBytes(StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write " + p + ": " + e.getMessage(), e);
+  /**
+   * Writes one slice's rows, replacing whatever an interrupted attempt at the same slice left, and
+   * counts what the commit made visible.
+   */
+  private long writeAndCount(SparkSession spark, Dataset<Row> df, String base, SliceOutput where) {
+    if (s.outputFormat().equals("delta") && where.slices() > 1) {
+      // one Delta table, one transaction per slice that replaces exactly that slice's partition
+      df.withColumn(SLICE, lit(where.slice()))
+          .write()
+          .format("delta")
+          .mode(SaveMode.Overwrite)
+          .partitionBy(SLICE)
+          .option("replaceWhere", SLICE + " = " + where.slice())
+          .save(base);
+      return spark
+          .read()
+          .format("delta")
+          .load(base)
+          .where(col(SLICE).equalTo(where.slice()))
+          .count();
     }
+    df.write().format(s.outputFormat()).mode(SaveMode.Overwrite).save(where.dir(base));
+    return spark.read().format(readFormat()).load(where.dir(base)).count();
   }
 
   private static double round(double v) {

@@ -41,7 +41,9 @@ record EmbedSettings(
     boolean normalize,
     String prefix,
     String vectorType,
-    ModelDefaults modelDefaults) {
+    ModelDefaults modelDefaults,
+    long sliceDocuments,
+    boolean resume) {
 
   /** Where neither flag, config nor the model says: plain BERT's defaults (and a length cap). */
   static final String FALLBACK_POOLING = "mean";
@@ -105,7 +107,9 @@ record EmbedSettings(
                 : Boolean.TRUE.equals(own.normalize()),
             or(c.prefix, conf.getString("prefix")),
             or(c.vectorType, conf.getString("vector-type")),
-            own);
+            own,
+            c.sliceDocuments != null ? c.sliceDocuments : conf.getLong("slice-documents"),
+            c.resume);
     s.check();
     return s;
   }
@@ -134,6 +138,9 @@ record EmbedSettings(
     }
     if (partitions < 0) {
       throw new UserError("--partitions must be ≥ 0");
+    }
+    if (sliceDocuments < 0) {
+      throw new UserError("--slice-documents must be ≥ 0");
     }
     if (splitStride >= maxSeqLength - 2) {
       throw new UserError("split-stride " + splitStride + " must be below --max-seq-length - 2");

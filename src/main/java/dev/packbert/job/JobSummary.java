@@ -31,6 +31,18 @@ public final class JobSummary {
     }
   }
 
+  /** A summary written earlier (a finished OUTPUT's {@code _packbert_summary.json}). */
+  @SuppressWarnings("unchecked")
+  static JobSummary parse(String json) {
+    JobSummary s = new JobSummary();
+    try {
+      s.fields.putAll(new ObjectMapper().readValue(json, LinkedHashMap.class));
+    } catch (Exception e) {
+      throw new UserError("cannot read the summary of the finished run: " + e.getMessage());
+    }
+    return s;
+  }
+
   String toConsole() {
     StringBuilder b = new StringBuilder("PackBERT summary\n");
     for (Map.Entry<String, Object> e : fields.entrySet()) {

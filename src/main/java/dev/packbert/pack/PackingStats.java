@@ -1,85 +1,88 @@
 package dev.packbert.pack;
 
 import java.io.Serializable;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkContext;
-import org.apache.spark.util.LongAccumulator;
 
 /**
- * Packing counters as Spark accumulators, summed over all tasks. Like every accumulator updated
- * inside a transformation, they count each time a partition is computed: read them after exactly
- * one action over the packed data (cache it if it is used twice), or they will over-count.
+ * Packing counters, kept per (pass, partition) in one {@link PartitionCounters} accumulator so that
+ * a partition computed more than once (task retries, lost executors, recomputed caches) counts
+ * once: see {@link PartitionCounters}. Read them on the driver after an action over the packed
+ * data.
  */
 public final class PackingStats implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final LongAccumulator sentences;
-  private final LongAccumulator rows;
-  private final LongAccumulator realTokens;
-  private final LongAccumulator tokenSlots;
-  private final LongAccumulator truncated;
-  private final LongAccumulator splitSentences;
-  private final LongAccumulator splitPieces;
+  private static final int SENTENCES = 0;
+  private static final int ROWS = 1;
+  private static final int REAL_TOKENS = 2;
+  private static final int TOKEN_SLOTS = 3;
+  private static final int TRUNCATED = 4;
+  private static final int SPLIT_SENTENCES = 5;
+  private static final int SPLIT_PIECES = 6;
 
-  private PackingStats(SparkContext sc, String prefix) {
-    sentences = sc.longAccumulator(prefix + "sentences");
-    rows = sc.longAccumulator(prefix + "rows");
-    realTokens = sc.longAccumulator(prefix + "realTokens");
-    tokenSlots = sc.longAccumulator(prefix + "tokenSlots");
-    truncated = sc.longAccumulator(prefix + "truncated");
-    splitSentences = sc.longAccumulator(prefix + "splitSentences");
-    splitPieces = sc.longAccumulator(prefix + "splitPieces");
+  private final PartitionCounters counters = new PartitionCounters(7);
+  private final AtomicLong passes = new AtomicLong();
+
+  private PackingStats(SparkContext sc, String name) {
+    counters.register(sc, name);
   }
 
-  /** Registers a fresh set of counters, named "packing.*" in the Spark UI. */
+  /** Registers a fresh set of counters, named "packing" in the Spark UI. */
   public static PackingStats register(SparkContext sc) {
-    return new PackingStats(sc, "packing.");
+    return new PackingStats(sc, "packing");
   }
 
-  void addSentence(int pieces, boolean wasTruncated) {
-    sentences.add(1);
+  /** A new pass id, taken on the driver when a transform builds its packing function. */
+  long newPass() {
+    return passes.incrementAndGet();
+  }
+
+  void addSentence(long pass, int pieces, boolean wasTruncated) {
+    counters.add(pass, SENTENCES, 1);
     if (wasTruncated) {
-      truncated.add(1);
+      counters.add(pass, TRUNCATED, 1);
     }
     if (pieces > 1) {
-      splitSentences.add(1);
-      splitPieces.add(pieces);
+      counters.add(pass, SPLIT_SENTENCES, 1);
+      counters.add(pass, SPLIT_PIECES, pieces);
     }
   }
 
-  void addRow(int realTokenCount, int slots) {
-    rows.add(1);
-    realTokens.add(realTokenCount);
-    tokenSlots.add(slots);
+  void addRow(long pass, int realTokenCount, int slots) {
+    counters.add(pass, ROWS, 1);
+    counters.add(pass, REAL_TOKENS, realTokenCount);
+    counters.add(pass, TOKEN_SLOTS, slots);
   }
 
   public long sentences() {
-    return sentences.value();
+    return counters.value()[SENTENCES];
   }
 
   public long rows() {
-    return rows.value();
+    return counters.value()[ROWS];
   }
 
   public long realTokens() {
-    return realTokens.value();
+    return counters.value()[REAL_TOKENS];
   }
 
   public long tokenSlots() {
-    return tokenSlots.value();
+    return counters.value()[TOKEN_SLOTS];
   }
 
   public long truncated() {
-    return truncated.value();
+    return counters.value()[TRUNCATED];
   }
 
   /** Sentences that were cut into more than one piece. */
   public long splitSentences() {
-    return splitSentences.value();
+    return counters.value()[SPLIT_SENTENCES];
   }
 
   /** Pieces produced by the split sentences (each split sentence counts all its pieces). */
   public long splitPieces() {
-    return splitPieces.value();
+    return counters.value()[SPLIT_PIECES];
   }
 
   /** Real tokens / token slots; NaN before any row. */

@@ -28,6 +28,7 @@ final class PartitionPacking implements MapPartitionsFunction<Row, Row> {
   private final OverLength overLength;
   private final int splitStride;
   private final PackingStats stats;
+  private final long pass;
 
   PartitionPacking(
       Columns cols,
@@ -44,6 +45,7 @@ final class PartitionPacking implements MapPartitionsFunction<Row, Row> {
     this.overLength = overLength;
     this.splitStride = splitStride;
     this.stats = stats;
+    this.pass = stats.newPass();
   }
 
   @Override
@@ -74,12 +76,12 @@ final class PartitionPacking implements MapPartitionsFunction<Row, Row> {
     while (buffer.size() < window && input.hasNext()) {
       SentencePiece s = read(input.next());
       List<SentencePiece> pieces = overLength.apply(s, maxSeqLength, splitStride);
-      stats.addSentence(pieces.size(), pieces.get(0).truncated());
+      stats.addSentence(pass, pieces.size(), pieces.get(0).truncated());
       buffer.addAll(pieces);
     }
     for (List<SentencePiece> row : packer.pack(buffer)) {
       PackedRow packed = PackedRowBuilder.build(row, maxSeqLength);
-      stats.addRow(packed.numRealTokens(), maxSeqLength);
+      stats.addRow(pass, packed.numRealTokens(), maxSeqLength);
       ready.add(toRow(packed));
     }
   }

@@ -47,6 +47,8 @@ public final class GoogleCheckpointLoader {
       throw new ModelFormatException(
           "no TF checkpoint at " + prefix + " (missing " + prefix.getFileName() + ".index)");
     }
+    // every tensor's bytes against the index's sizes and crc32c, the unused ones included
+    TensorBundleCheck.check(prefix);
     String root = detectRoot(prefix);
     BertConfig config =
         configJson != null && Files.isRegularFile(configJson)

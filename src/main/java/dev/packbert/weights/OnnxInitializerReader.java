@@ -26,6 +26,7 @@ public final class OnnxInitializerReader {
 
   // ModelProto
   private static final int MODEL_GRAPH = 7;
+  private static final int MODEL_OPSET_IMPORT = 8;
   // GraphProto
   private static final int GRAPH_NODE = 1;
   private static final int GRAPH_INITIALIZER = 5;
@@ -109,6 +110,7 @@ public final class OnnxInitializerReader {
 
   private OnnxGraph model() throws IOException {
     OnnxGraph graph = null;
+    int opsets = 0;
     while (true) {
       int tag = in.readTag();
       if (tag == 0) {
@@ -119,11 +121,21 @@ public final class OnnxInitializerReader {
         graph = graph();
         in.popLimit(old);
       } else {
+        if (field(tag) == MODEL_OPSET_IMPORT) {
+          opsets++;
+        }
         skip(tag);
       }
     }
     if (graph == null) {
       throw new ModelFormatException(source + ": no graph found (not an ONNX model, or truncated)");
+    }
+    // The model is parsed to its last byte, so a cut inside any field fails above; a cut exactly
+    // between top-level fields is caught only if it removes a field every model has. opset_import
+    // is required by the ONNX spec and exporters write it after the graph.
+    if (opsets == 0) {
+      throw new ModelFormatException(
+          source + ": no opset_import after the graph (truncated file?)");
     }
     return graph;
   }
@@ -342,7 +354,24 @@ public final class OnnxInitializerReader {
               name, shape, dataType, null, longs(name, dataType, (int) count, raw, intData));
       // other types (bool, strings, int8...) never hold BERT weights: keep the shape, drop the
       // values
-      default -> new OnnxTensor(name, shape, dataType, null, null);
+      default -> {
+        int width = fixedWidth(dataType);
+        if (raw != null && width > 0) {
+          checkCount(name, count * width, raw.length, "raw_data bytes");
+        }
+        yield new OnnxTensor(name, shape, dataType, null, null);
+      }
+    };
+  }
+
+  /** Bytes per element of onnx.proto's other fixed-width types; 0 for strings and unknown ones. */
+  private static int fixedWidth(int dataType) {
+    return switch (dataType) {
+      case 2, 3, 9 -> 1; // UINT8, INT8, BOOL
+      case 4, 5 -> 2; // UINT16, INT16
+      case 12 -> 4; // UINT32
+      case 13 -> 8; // UINT64
+      default -> 0;
     };
   }
 

@@ -109,6 +109,37 @@ public final class SafetensorsReader implements Closeable {
     }
   }
 
+  /**
+   * The tensors must cover the data section exactly, without gaps, to the file's last byte (the
+   * format's own rule; the safetensors library refuses such files too). This is what catches a file
+   * cut short or grown beyond its tensors; the format has no checksum, so a flipped bit inside
+   * tensor data cannot be detected.
+   */
+  private static void requireTiled(Path file, List<Entry> byOffset, long dataSize) {
+    long next = 0;
+    for (Entry e : byOffset) {
+      if (e.begin() != next) {
+        throw new ModelFormatException(
+            file
+                + ": "
+                + (e.begin() - next)
+                + " bytes before tensor "
+                + e.name()
+                + " belong to no tensor");
+      }
+      next = e.end();
+    }
+    if (next != dataSize) {
+      throw new ModelFormatException(
+          file
+              + ": the tensors end at byte "
+              + next
+              + " of a "
+              + dataSize
+              + "-byte data section (truncated or padded file?)");
+    }
+  }
+
   private static Map<String, Entry> parseHeader(
       Path file, byte[] header, long dataSize, Map<String, String> meta) {
     JsonNode root;
@@ -150,6 +181,7 @@ public final class SafetensorsReader implements Closeable {
             file + ": tensors " + a.name() + " and " + b.name() + " overlap");
       }
     }
+    requireTiled(file, byOffset, dataSize);
     return Collections.unmodifiableMap(entries);
   }
 

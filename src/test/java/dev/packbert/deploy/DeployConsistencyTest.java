@@ -52,7 +52,14 @@ class DeployConsistencyTest {
     Set<String> flags = cliFlags();
     assertTrue(
         flags.containsAll(
-            List.of("--input", "--output", "--model", "--pooling", "--tokens-per-batch")),
+            List.of(
+                "--input",
+                "--output",
+                "--model",
+                "--pooling",
+                "--tokens-per-batch",
+                "--slice-documents",
+                "--resume")),
         flags.toString());
     assertFalse(flags.contains("--no-such-flag"));
   }
@@ -76,6 +83,7 @@ class DeployConsistencyTest {
             "job.json " + task.get("task_key").asText() + " passes unknown flag " + f);
       }
       assertTrue(params.containsAll(List.of("--input", "--output")));
+      assertTrue(params.contains("--resume"), "a retried run resumes: " + params);
       List<String> libs = new ArrayList<>();
       task.get("libraries").forEach(l -> libs.add(l.get("jar").asText()));
       assertTrue(
@@ -113,7 +121,7 @@ class DeployConsistencyTest {
     }
     assertEquals("embed", strings.get(strings.indexOf("embed")));
     List<String> used = flagsIn(strings);
-    assertTrue(used.containsAll(List.of("--input", "--output")), used.toString());
+    assertTrue(used.containsAll(List.of("--input", "--output", "--resume")), used.toString());
     Set<String> flags = cliFlags();
     for (String f : used) {
       assertTrue(flags.contains(f), "DAG passes unknown flag " + f);

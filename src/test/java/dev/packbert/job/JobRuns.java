@@ -82,11 +82,14 @@ public final class JobRuns {
     return new ObjectMapper().readTree(output.resolve("_packbert_summary.json").toFile());
   }
 
-  /** The JSON lines of every part file under dir (Spark's json writer output). */
+  /**
+   * The JSON lines of every part file under dir (Spark's json writer output), slice directories
+   * ({@code dir/slice=00001/}) included.
+   */
   static List<JsonNode> jsonLines(Path dir) throws IOException {
     ObjectMapper m = new ObjectMapper();
     List<JsonNode> out = new ArrayList<>();
-    try (Stream<Path> s = Files.list(dir)) {
+    try (Stream<Path> s = Files.walk(dir)) {
       for (Path p :
           s.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().toList()) {
         for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {

@@ -79,7 +79,7 @@ class BrokenModelTest {
       assertTrue(
           m.contains("checkpoint")
               && m.contains("variables/variables")
-              && m.contains("cannot restore"),
+              && (m.contains("cannot restore") || m.contains("is truncated")),
           m);
     }
   }
@@ -235,7 +235,121 @@ class BrokenModelTest {
         "{\"vocab_size\": 30522, \"hidden_size\": 768, "
             + "\"num_hidden_layers\": 12, \"num_attention_heads\": 12, \"intermediate_size\": 3072, "
             + "\"max_position_embeddings\": 512, \"type_vocab_size\": 2, \"hidden_act\": \"gelu\"}");
-    cliRefuses(withConfig, "checkpoint", "cannot restore");
+    cliRefuses(withConfig, "checkpoint", "variables.data", "is truncated");
+    // cut in the tail BERT never restores (the MLM head, module/cls/...): only the check of
+    // every tensor against the index finds it
+    cliRefuses(truncatedCheckpoint(full - 1000), "checkpoint", "variables.data", "is truncated");
+  }
+
+  @Test
+  void checkpointTailCutOrFlippedIsRefusedNamingTheFile() throws Exception {
+    long full = Files.size(bertBase().resolve(DATA));
+    String m = fails(truncatedCheckpoint(full - 1000));
+    assertTrue(m.contains("variables.data-00000-of-00001 is truncated"), m);
+    assertTrue(m.contains("module/cls/predictions/transform/dense/kernel"), m);
+
+    Path flipped = truncatedCheckpoint(full);
+    flipBit(flipped.resolve(DATA), full - 1000);
+    m = fails(flipped);
+    assertTrue(m.contains("module/cls/predictions/transform/dense/kernel"), m);
+    assertTrue(m.contains("is corrupted") && m.contains("crc32c"), m);
+
+    // the same file repaired, plus one byte more than the index accounts for
+    flipBit(flipped.resolve(DATA), full - 1000);
+    ModelLoader.weights(flipped);
+    Files.write(flipped.resolve(DATA), new byte[1], StandardOpenOption.APPEND);
+    m = fails(flipped);
+    assertTrue(m.contains("the index accounts for " + full), m);
+
+    // a flipped bit in the index itself: its blocks carry crc32c too
+    Path badIndex = truncatedCheckpoint(0);
+    flipBit(badIndex.resolve(INDEX), Files.size(badIndex.resolve(INDEX)) / 2);
+    m = fails(badIndex);
+    assertTrue(m.contains("checkpoint index") && m.contains("variables.index"), m);
+  }
+
+  @Test
+  void safetensorsCutPaddedOrFlippedIsRefusedNamingTheFile() throws Exception {
+    Path dir = tmp.resolve("st-tail");
+    SafetensorsWriter.writeBertDirectory(TinyBert.weights(1, true), dir, tinyVocab());
+    Path f = dir.resolve("model.safetensors");
+    byte[] good = Files.readAllBytes(f);
+
+    Files.write(f, java.util.Arrays.copyOf(good, good.length - 1)); // the last tensor's last byte
+    String m = fails(dir);
+    assertTrue(m.contains("model.safetensors"), m);
+
+    Files.write(f, java.util.Arrays.copyOf(good, good.length + 4)); // bytes no tensor owns
+    m = fails(dir);
+    assertTrue(m.contains("model.safetensors") && m.contains("tensors end at byte"), m);
+
+    byte[] b = good.clone();
+    b[12] ^= 0x04; // inside the JSON header
+    Files.write(f, b);
+    m = fails(dir);
+    assertTrue(m.contains("model.safetensors"), m);
+
+    // the format has no checksum: a flipped low mantissa bit in tensor data is not detectable,
+    // it loads (and differs); a flip that makes a weight NaN or infinite is refused
+    b = good.clone();
+    b[b.length - 3] ^= 0x01;
+    Files.write(f, b);
+    ModelLoader.weights(dir);
+  }
+
+  @Test
+  void onnxCutOrFlippedIsRefusedNamingTheFile() throws Exception {
+    Path src = ModelRegistry.resolve("all-minilm-l6-v2");
+    Path dir = Files.createDirectories(tmp.resolve("onnx-tail"));
+    Files.copy(src.resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
+    byte[] good = Files.readAllBytes(src.resolve("model.onnx"));
+    Path f = dir.resolve("model.onnx");
+
+    // cut exactly before the top-level fields after the graph: every field parses, but the model
+    // lacks the opset_import every ONNX model has
+    Files.write(f, java.util.Arrays.copyOf(good, graphField(good)[1]));
+    String m = fails(dir);
+    assertTrue(m.contains("model.onnx") && m.contains("opset_import"), m);
+
+    Files.write(f, java.util.Arrays.copyOf(good, good.length - 1));
+    m = fails(dir);
+    assertTrue(m.contains("model.onnx"), m);
+
+    // a flipped bit in the graph field's tag (wire type 2 becomes 3): there is no graph
+    byte[] b = good.clone();
+    b[graphField(good)[0]] ^= 0x01;
+    Files.write(f, b);
+    m = fails(dir);
+    assertTrue(m.contains("model.onnx"), m);
+    // ONNX has no checksum either: a flipped bit inside a weight's raw_data is not detectable
+  }
+
+  /** Offsets of ModelProto's graph field (field 7): its tag, and the byte after it. */
+  private static int[] graphField(byte[] onnx) throws IOException {
+    com.google.protobuf.CodedInputStream in =
+        com.google.protobuf.CodedInputStream.newInstance(onnx);
+    in.setSizeLimit(Integer.MAX_VALUE);
+    while (true) {
+      int start = in.getTotalBytesRead();
+      int tag = in.readTag();
+      if (tag == 0) {
+        throw new AssertionError("no graph field");
+      }
+      in.skipField(tag);
+      if (tag >>> 3 == 7) {
+        return new int[] {start, in.getTotalBytesRead()};
+      }
+    }
+  }
+
+  private static void flipBit(Path file, long offset) throws IOException {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+      ch.read(one, offset);
+      one.put(0, (byte) (one.get(0) ^ 0x10)).rewind();
+      ch.write(one, offset);
+    }
   }
 
   @Test

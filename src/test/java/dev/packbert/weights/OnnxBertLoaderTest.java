@@ -233,8 +233,10 @@ class OnnxBertLoaderTest {
     // and the same with a correct shape reads 1.0f
     t[1] = 0x01;
     byte[] g1 = concat(new byte[] {0x2A, (byte) t.length}, t);
+    byte[] opset = {0x42, 0x00}; // opset_import {}: every model has one
     OnnxGraph ok =
-        OnnxInitializerReader.read(concat(new byte[] {0x3A, (byte) g1.length}, g1), "x.onnx");
+        OnnxInitializerReader.read(
+            concat(concat(new byte[] {0x3A, (byte) g1.length}, g1), opset), "x.onnx");
     assertArrayEquals(new float[] {1.0f}, ok.initializers().get("w").floats());
   }
 

@@ -71,49 +71,36 @@ public final class PeerBench {
         Path spec = work.resolve(tag + ".spec.json");
         Path result = work.resolve(tag + ".json");
         Path vectors = work.resolve(setting.name() + ".vectors");
-        json.writeValue(
-            spec.toFile(),
-            new PeerChild.Spec(
-                setting,
-                parquet.toString(),
-                s.threads(),
-                s.warmup(),
-                round == 0 ? Math.min(s.check(), s.sentences()) : 0,
-                miniLm.toString(),
-                sparkNlpDir.toString(),
-                result.toString(),
-                vectors.toString()));
-        ChildJvm.Outcome o =
-            ChildJvm.run(
-                PeerChild.class,
-                List.of(spec.toString()),
-                "4g",
-                work.resolve(tag + ".log"),
-                (l, t) -> {});
-        if (o.exitCode() != 0 || !Files.exists(result)) {
-          throw new IOException(
-              "peer "
-                  + tag
-                  + " failed (exit "
-                  + o.exitCode()
-                  + "); see "
-                  + work.resolve(tag + ".log"));
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> r = json.readValue(result.toFile(), LinkedHashMap.class);
-        r.put("child_peak_rss_mb", o.peakRssMb());
-        r.put("child_wall_s", o.wallSeconds());
+        Map<String, Object> r =
+            Files.exists(result)
+                ? reuse(json, result, s.sentences())
+                : runChild(
+                    json,
+                    setting,
+                    round,
+                    tag,
+                    spec,
+                    result,
+                    vectors,
+                    parquet,
+                    miniLm,
+                    sparkNlpDir,
+                    work);
+        double peak = ((Number) r.get("child_peak_rss_mb")).doubleValue();
         results.computeIfAbsent(setting.name(), x -> new ArrayList<>()).add(r);
-        peaks.merge(setting.name(), o.peakRssMb(), Math::max);
+        peaks.merge(setting.name(), peak, Math::max);
         log.printf(
             Locale.ROOT,
-            "bench: peer round %d/%d %-48s %7.1f sent/s (child %.0f s, load %s)%n",
+            "bench: peer round %d/%d %-48s %7.1f sent/s (child %.0f s, load %s)%s%n",
             round + 1,
             s.rounds(),
             setting.name(),
             ((Number) r.get("sentences_per_second")).doubleValue(),
-            o.wallSeconds(),
-            r.get("load_before"));
+            ((Number) r.get("child_wall_s")).doubleValue(),
+            r.get("load_before"),
+            Boolean.TRUE.equals(r.get("reused"))
+                ? " (reused from an earlier run into this DIR)"
+                : "");
       }
     }
     List<Map<String, Object>> rows = summarize(settings, results, peaks, work);
@@ -125,6 +112,72 @@ public final class PeerBench {
     log.println();
     log.print(md);
     return rows;
+  }
+
+  private Map<String, Object> runChild(
+      ObjectMapper json,
+      PeerSetting setting,
+      int round,
+      String tag,
+      Path spec,
+      Path result,
+      Path vectors,
+      Path parquet,
+      Path miniLm,
+      Path sparkNlpDir,
+      Path work)
+      throws IOException, InterruptedException {
+    json.writeValue(
+        spec.toFile(),
+        new PeerChild.Spec(
+            setting,
+            parquet.toString(),
+            s.threads(),
+            s.warmup(),
+            round == 0 ? Math.min(s.check(), s.sentences()) : 0,
+            miniLm.toString(),
+            sparkNlpDir.toString(),
+            result.toString(),
+            vectors.toString()));
+    ChildJvm.Outcome o =
+        ChildJvm.run(
+            PeerChild.class,
+            List.of(spec.toString()),
+            "4g",
+            work.resolve(tag + ".log"),
+            (l, t) -> {});
+    if (o.exitCode() != 0 || !Files.exists(result)) {
+      throw new IOException(
+          "peer " + tag + " failed (exit " + o.exitCode() + "); see " + work.resolve(tag + ".log"));
+    }
+    Map<String, Object> r = read(json, result);
+    r.put("child_peak_rss_mb", o.peakRssMb());
+    r.put("child_wall_s", o.wallSeconds());
+    json.writeValue(result.toFile(), r);
+    return r;
+  }
+
+  /**
+   * A result an earlier, interrupted run left in DIR (a shared machine may need the rounds split
+   * over several invocations): the same setting, round and sentences, so it counts as it is.
+   */
+  private static Map<String, Object> reuse(ObjectMapper json, Path result, int sentences)
+      throws IOException {
+    Map<String, Object> r = read(json, result);
+    if (((Number) r.get("sentences")).intValue() != sentences) {
+      throw new IOException(
+          result + " is from a run on " + r.get("sentences") + " sentences; use a fresh --out");
+    }
+    // results written before the parent recorded its sample carry the child's own VmHWM
+    r.putIfAbsent("child_peak_rss_mb", r.getOrDefault("jvm_peak_rss_mb", -1.0));
+    r.putIfAbsent("child_wall_s", Double.NaN);
+    r.put("reused", true);
+    return r;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> read(ObjectMapper json, Path result) throws IOException {
+    return json.readValue(result.toFile(), LinkedHashMap.class);
   }
 
   /** Sentence table every child reads: idx, the packer's provenance columns, text, peer_text. */

@@ -108,7 +108,7 @@ public final class ChildJvm {
     try {
       for (String l : Files.readAllLines(status)) {
         if (l.startsWith("VmHWM:")) {
-          return Long.parseLong(l.substring(6).trim().split("\\s+")[0]) / 1024.0;
+          return Long.parseLong(l.substring(6).trim().split("\\s+", -1)[0]) / 1024.0;
         }
       }
     } catch (IOException | RuntimeException e) {

@@ -50,7 +50,7 @@ public final class CpuFeatures {
       // no /proc: say unknown
     }
     String simd =
-        java.util.Arrays.stream(flags().trim().split("\\s+"))
+        java.util.Arrays.stream(flags().trim().split("\\s+", -1))
             .filter(
                 f ->
                     f.equals("sse4_2")

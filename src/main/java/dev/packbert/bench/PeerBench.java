@@ -378,7 +378,7 @@ public final class PeerBench {
   /** The 1-, 5- and 15-minute load averages, as /proc/loadavg says. */
   static String loadAverage() {
     try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+", -1);
       return f[0] + " " + f[1] + " " + f[2];
     } catch (IOException | RuntimeException e) {
       return "n/a";

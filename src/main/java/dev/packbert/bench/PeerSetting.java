@@ -86,7 +86,7 @@ public record PeerSetting(
     if (filter == null || filter.isBlank() || filter.equalsIgnoreCase("all")) {
       return all;
     }
-    List<String> wanted = List.of(filter.toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
+    List<String> wanted = List.of(filter.toLowerCase(Locale.ROOT).split("\\s*,\\s*", -1));
     List<PeerSetting> out =
         all.stream().filter(p -> wanted.stream().anyMatch(w -> p.name().startsWith(w))).toList();
     if (out.isEmpty()) {

@@ -42,12 +42,14 @@ public final class BatchPlanner {
         }
         return batchesOfRows(v, tokens, rows, v.batchSentences());
       }
-      case PACKED, PACKED_UDF_MASK -> {
+      case PACKED, PACKED_LPFHP, PACKED_UDF_MASK -> {
         int[] lengths = new int[n];
         for (int i = 0; i < n; i++) {
           lengths[i] = tokens[i].length;
         }
-        rows.addAll(PackingAlgorithm.SPFHP.pack(lengths, v.rowLength(), v.rowLength()));
+        PackingAlgorithm packer =
+            v.kind() == Variant.Kind.PACKED_LPFHP ? PackingAlgorithm.LPFHP : PackingAlgorithm.SPFHP;
+        rows.addAll(packer.pack(lengths, v.rowLength(), v.rowLength()));
         return batchesOfRows(v, tokens, rows, Math.max(1, v.tokenBudget() / v.rowLength()));
       }
       default -> throw new IllegalStateException(v.kind().toString());

@@ -47,14 +47,36 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--peer",
-      description = "also run Spark NLP BertEmbeddings on all-MiniLM-L6-v2 (ONNX) against PackBERT")
+      description =
+          "instead of the variants: PackBERT's Spark stage vs Spark NLP (each of its settings) and a "
+              + "hand-written ONNX Runtime job on all-MiniLM-L6-v2, through Spark, each setting in "
+              + "its own JVM; writes DIR/peer.{json,md}")
   boolean peer;
 
   @Option(
-      names = "--peer-batch-size",
+      names = "--peer-settings",
       description =
-          "Spark NLP BertEmbeddings batchSize (default: ${DEFAULT-VALUE}, its own default)")
-  int peerBatchSize = 8;
+          "all, or comma-separated setting names or prefixes, e.g. packbert,ort,sparknlp-bert "
+              + "(default: ${DEFAULT-VALUE})")
+  String peerSettings = "all";
+
+  @Option(
+      names = "--rounds",
+      description = "--peer: rounds over all settings, alternated (default: ${DEFAULT-VALUE})")
+  int rounds = 2;
+
+  @Option(
+      names = "--partitions",
+      description = "--peer: partitions of the sentence DataFrame (default: --threads)")
+  int partitions;
+
+  @Option(
+      names = "--scale",
+      split = ",",
+      description =
+          "instead of the variants: packbert embed (job defaults, --model) on inputs of these "
+              + "many sentences, e.g. 1000,10000,100000; writes DIR/scale.{json,md}")
+  java.util.List<Integer> scale;
 
   @Option(
       names = "--fixed-all",
@@ -73,7 +95,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--engine",
       description =
-          "tensorflow | onnxruntime: the runtime every variant runs on (default: ${DEFAULT-VALUE})")
+          "tensorflow | onnxruntime: the runtime every variant runs on, and with --peer PackBERT's "
+              + "stage (default: ${DEFAULT-VALUE})")
   String engine = "tensorflow";
 
   @Option(
@@ -81,6 +104,9 @@ public final class BenchCommand implements Callable<Integer> {
       required = true,
       description = "directory for bench.json, bench.csv, bench.png, bench.md")
   Path out;
+
+  /** Sentences every peer child embeds untimed first (loads the model, JITs the path). */
+  static final int PEER_WARMUP = 64;
 
   private java.util.List<Variant> selected() {
     return Variant.select(variants).stream().map(v -> fixedAll ? v.unsampled() : v).toList();
@@ -97,6 +123,29 @@ public final class BenchCommand implements Callable<Integer> {
           "bench: packed-bf16-128 left out: this CPU has no avx512_bf16/amx_bf16, so oneDNN would "
               + "run it as fp32 (--variants all runs it anyway)");
     }
+    if (peer) {
+      new PeerBench(
+              new PeerBench.Settings(
+                  sentences,
+                  threads,
+                  partitions > 0 ? partitions : threads,
+                  rounds,
+                  PEER_WARMUP,
+                  Math.min(checkSentences, sentences),
+                  EngineKind.parse(engine).requireAvailable().label(),
+                  peerSettings,
+                  out),
+              System.err)
+          .run();
+      return 0;
+    }
+    if (scale != null && !scale.isEmpty()) {
+      if (scale.stream().anyMatch(n -> n < 1)) {
+        throw new IllegalArgumentException("--scale sizes must be ≥ 1");
+      }
+      new ScaleBench(new ScaleBench.Settings(scale, model, threads, out), System.err).run();
+      return 0;
+    }
     new Benchmark(
             new Benchmark.Settings(
                 model,
@@ -105,8 +154,6 @@ public final class BenchCommand implements Callable<Integer> {
                 chunk,
                 checkSentences,
                 threads,
-                peer,
-                peerBatchSize,
                 profile,
                 out,
                 EngineKind.parse(engine)),

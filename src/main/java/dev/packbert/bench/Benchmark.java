@@ -17,7 +17,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -25,7 +24,7 @@ import org.apache.spark.sql.SparkSession;
  * DIR/bench.{json,csv,png,md}.
  */
 public final class Benchmark {
-  /** The model both sides of the Spark NLP comparison run. */
+  /** The model every peer of {@code bench --peer} runs (PeerBench). */
   static final String PEER_MODEL = "all-minilm-l6-v2";
 
   public record Settings(
@@ -35,8 +34,6 @@ public final class Benchmark {
       int chunkSize,
       int checkSentences,
       int threads,
-      boolean peer,
-      int peerBatchSize,
       boolean profile,
       Path out,
       EngineKind engine) {
@@ -49,8 +46,6 @@ public final class Benchmark {
         int chunkSize,
         int checkSentences,
         int threads,
-        boolean peer,
-        int peerBatchSize,
         boolean profile,
         Path out) {
       this(
@@ -60,8 +55,6 @@ public final class Benchmark {
           chunkSize,
           checkSentences,
           threads,
-          peer,
-          peerBatchSize,
           profile,
           out,
           EngineKind.TENSORFLOW);
@@ -166,9 +159,6 @@ public final class Benchmark {
         r.put("batches", t.batches);
       }
       report.fillRatios();
-      if (s.peer()) {
-        peer(spark, sentences, report);
-      }
       report.writeJson(s.out().resolve("bench.json"));
       report.writeCsv(s.out().resolve("bench.csv"));
       BenchPlot.write(s.out().resolve("bench.png"), tokens, report.rows());
@@ -228,125 +218,6 @@ public final class Benchmark {
     }
     Files.writeString(s.out().resolve("profile.md"), md);
     log.print(md);
-  }
-
-  /**
-   * Spark NLP on MiniLM vs PackBERT packed-128 on MiniLM, same sentences, both with {@code threads}
-   * cores (Spark NLP via local[threads]; PackBERT's engine with threads intra-op threads in this
-   * JVM).
-   */
-  private void peer(SparkSession spark, List<String> sentences, BenchReport report)
-      throws IOException {
-    Path dir = ModelRegistry.resolve(PEER_MODEL);
-    ModelVocabulary mv = ModelVocabulary.read(dir);
-    int[][] tokens = BenchCorpus.tokenize(sentences, Vocabulary.of(mv.tokens()), mv.lowerCase());
-    BertWeights w = ModelLoader.weights(dir);
-    Variant packed =
-        new Variant(
-            "packed-spfhp-128", Variant.Kind.PACKED, 128, 0, Variant.TOKEN_BUDGET, Precision.FP32);
-    float[] ours;
-    VariantTimes t;
-    try (EmbeddingEngine e =
-        EmbeddingEngine.open(w, EngineOptions.cpu(s.threads()).withEngine(s.engine()))) {
-      BenchRunner.Outcome o =
-          new BenchRunner(p -> e, new FlopModel(w.config()), w.config().hiddenSize(), () -> {})
-              .run(List.of(packed), tokens, s.chunkSize(), BenchRunner.ProgressSink.none());
-      ours = o.vectors().get(packed);
-      t = o.times().get(packed);
-    }
-    Path onnx = SparkNlpPeer.prepare(dir, s.out());
-    putRates(report.add("peer-packbert-minilm-packed-128"), PEER_MODEL, "fp32", t);
-    // Spark NLP gets the text as BERT-uncased normalizes it (its tokenizers lowercase but keep
-    // accents)
-    List<String> normalized = sentences.stream().map(SparkNlpPeer::bertUncasedText).toList();
-    // the issue's pipeline (word-token average) and Spark NLP's mean-pooling encoder (like for
-    // like)
-    peerRow(
-        spark,
-        normalized,
-        report,
-        ours,
-        t,
-        "peer-sparknlp-bertembeddings-average-minilm-batch" + s.peerBatchSize(),
-        SparkNlpPeer.pipeline(spark, onnx, s.peerBatchSize()));
-    peerRow(
-        spark,
-        normalized,
-        report,
-        ours,
-        t,
-        "peer-sparknlp-e5embeddings-minilm-batch" + SparkNlpPeer.E5_BATCH_SIZE,
-        SparkNlpPeer.meanPoolingPipeline(spark, onnx, SparkNlpPeer.E5_BATCH_SIZE));
-  }
-
-  private void peerRow(
-      SparkSession spark,
-      List<String> sentences,
-      BenchReport report,
-      float[] ours,
-      VariantTimes t,
-      String rowName,
-      PipelineModel model) {
-    SparkNlpPeer.run(
-        spark,
-        model,
-        sentences.subList(0, Math.min(16, sentences.size())),
-        s.threads()); // loads the session
-    SparkNlpPeer.Pass theirs = SparkNlpPeer.run(spark, model, sentences, s.threads());
-    VectorCompare cmp = VectorCompare.of(ours, theirs.vectors(), theirs.hidden(), sentences.size());
-    double theirRate = sentences.size() / theirs.seconds();
-    double speedup = t.sentencesPerSecond() / theirRate;
-    Map<String, Object> b = report.add(rowName);
-    b.put("model", PEER_MODEL);
-    b.put("precision", "fp32");
-    b.put("sentences", (long) sentences.size());
-    b.put("seconds", theirs.seconds());
-    b.put("sentences_per_second", theirRate);
-    b.put("peak_rss_mb", MemoryProbe.rssMb());
-    b.put("peer_mean_cosine_vs_packbert", cmp.meanCosine());
-    b.put("peer_min_cosine_vs_packbert", cmp.minCosine());
-    b.put("peer_like_for_like", cmp.minCosine() >= 0.999);
-    b.put(
-        "peer_min_cosine_sentence",
-        cmp.minCosineRow() < 0 ? null : sentences.get(cmp.minCosineRow()));
-    if (cmp.minCosineRow() >= 0) {
-      // is the peer's vector for that sentence really another sentence's? (rows mixed up inside the
-      // peer)
-      int row = cmp.minCosineRow();
-      int best = -1;
-      double bestCos = -2;
-      for (int j = 0; j < sentences.size(); j++) {
-        double c = VectorCompare.cosine(theirs.vectors(), row, ours, j, theirs.hidden());
-        if (c > bestCos) {
-          bestCos = c;
-          best = j;
-        }
-      }
-      b.put("peer_min_cosine_sentence_best_match", sentences.get(best));
-      b.put("peer_min_cosine_sentence_best_match_cosine", bestCos);
-      log.printf(
-          Locale.ROOT,
-          "bench: %s: its vector for sentence %d is closest (cosine %.5f) to PackBERT's for sentence %d%n",
-          rowName,
-          row,
-          bestCos,
-          best);
-    }
-    b.put("packbert_speedup_vs_peer", speedup);
-    log.printf(
-        Locale.ROOT,
-        "bench: %s: PackBERT %.1f sent/s, Spark NLP %.1f sent/s (x%.2f); cosine mean %.5f min %.5f%s%n",
-        rowName,
-        t.sentencesPerSecond(),
-        theirRate,
-        speedup,
-        cmp.meanCosine(),
-        cmp.minCosine(),
-        cmp.minCosine() >= 0.999
-            ? ""
-            : " (< 0.999: not like for like; lowest on \""
-                + sentences.get(cmp.minCosineRow())
-                + "\")");
   }
 
   /** The fields every timed PackBERT row has, from its times. */

@@ -29,4 +29,35 @@ public final class CpuFeatures {
       return " ";
     }
   }
+
+  /**
+   * Model name, logical CPUs and the SIMD flags that decide the engines' kernels (sse4_2, fma,
+   * avx*, amx*), for the header of every table.
+   */
+  public static String summary() {
+    String model = "unknown CPU";
+    long cpus = 0;
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (l.startsWith("model name") && model.equals("unknown CPU")) {
+          model = l.substring(l.indexOf(':') + 1).trim();
+        }
+        if (l.startsWith("processor")) {
+          cpus++;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // no /proc: say unknown
+    }
+    String simd =
+        java.util.Arrays.stream(flags().trim().split("\\s+", -1))
+            .filter(
+                f ->
+                    f.equals("sse4_2")
+                        || f.equals("fma")
+                        || f.startsWith("avx")
+                        || f.startsWith("amx"))
+            .collect(java.util.stream.Collectors.joining(" "));
+    return model + ", " + cpus + " logical CPUs, SIMD flags: " + (simd.isEmpty() ? "none" : simd);
+  }
 }

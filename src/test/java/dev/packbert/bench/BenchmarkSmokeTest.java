@@ -24,7 +24,7 @@ class BenchmarkSmokeTest {
   void writesTheContractFieldsAndPackedVariantsEqualSingleRuns(@TempDir Path out) throws Exception {
     List<Variant> variants = Variant.select("fixed-128,packed-spfhp-128,packed-udf-mask-128");
     Benchmark.Settings s =
-        new Benchmark.Settings("all-minilm-l6-v2", 40, variants, 20, 40, 2, false, 8, true, out);
+        new Benchmark.Settings("all-minilm-l6-v2", 40, variants, 20, 40, 2, true, out);
     new Benchmark(s, new PrintStream(new ByteArrayOutputStream())).run();
 
     JsonNode rows = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
@@ -77,5 +77,65 @@ class BenchmarkSmokeTest {
     // the op profile names the ops that carry BERT's work
     String profile = Files.readString(out.resolve("profile.md"));
     assertTrue(profile.contains("## packed-spfhp-128") && profile.contains("MatMul |"), profile);
+  }
+
+  /**
+   * --peer on 24 sentences: PackBERT's stage, the hand-written ORT job and one Spark NLP setting,
+   * each in its own JVM through Spark. ORT on MiniLM's own .onnx is the independent reference for
+   * PackBERT's vectors.
+   */
+  @Test
+  void peerModeRunsEachSettingThroughSparkAndTheOrtJobMatchesPackBert(@TempDir Path out)
+      throws Exception {
+    PeerBench.Settings s =
+        new PeerBench.Settings(
+            24,
+            2,
+            2,
+            1,
+            8,
+            24,
+            PeerBench.DEFAULT_ENGINE,
+            "packbert,ort,sparknlp-bertembeddings-average-intra1-batch8",
+            out);
+    new PeerBench(s, new PrintStream(new ByteArrayOutputStream())).run();
+
+    JsonNode rows = new ObjectMapper().readTree(out.resolve("peer.json").toFile());
+    assertEquals(3, rows.size());
+    assertEquals("packbert-stage-lpfhp-128-tensorflow", rows.get(0).get("setting").asText());
+    for (JsonNode r : rows) {
+      assertEquals(24, r.get("sentences").asInt(), r.toString());
+      assertEquals(2, r.get("partitions").asInt(), r.toString());
+      assertTrue(r.get("sentences_per_second").asDouble() > 0, r.toString());
+      assertTrue(r.get("peak_rss_mb").asDouble() > 100, r.toString());
+      assertEquals(24, r.get("compared_sentences").asInt(), r.toString());
+    }
+    assertEquals(1.0, rows.get(0).get("packbert_stage_speedup").asDouble(), 1e-12);
+    JsonNode ort = rows.get(1);
+    assertEquals("ort-mappartitions-sorted-intra1-batch32", ort.get("setting").asText());
+    assertTrue(ort.get("max_abs_diff_vs_packbert").asDouble() <= 1e-4, ort.toString());
+    assertTrue(ort.get("min_cosine_vs_packbert").asDouble() > 0.9999, ort.toString());
+    // Spark NLP's word-average is another definition: close, never identical
+    assertTrue(rows.get(2).get("mean_cosine_vs_packbert").asDouble() > 0.5, rows.get(2).toString());
+    assertTrue(
+        Files.readString(out.resolve("peer.md"))
+            .contains("| ort-mappartitions-sorted-intra1-batch32 |"));
+  }
+
+  /** --scale on one tiny input: the job's real path in a child JVM, its summary and memory read. */
+  @Test
+  void scaleModeRunsTheJobAndReadsItsSummaryAndPeakRss(@TempDir Path out) throws Exception {
+    new ScaleBench(
+            new ScaleBench.Settings(List.of(30), "all-minilm-l6-v2", 2, out),
+            new PrintStream(new ByteArrayOutputStream()))
+        .run();
+    JsonNode r = new ObjectMapper().readTree(out.resolve("scale.json").toFile()).get(0);
+    assertEquals(30, r.get("input_lines").asInt());
+    assertTrue(r.get("sentences").asInt() >= 30, r.toString());
+    assertTrue(r.get("sentences_per_second").asDouble() > 0, r.toString());
+    assertTrue(r.get("peak_rss_mb").asDouble() > 100, r.toString());
+    double first = r.get("time_to_first_output_s").asDouble();
+    assertTrue(first > 0 && first <= r.get("jvm_wall_s").asDouble(), r.toString());
+    assertTrue(Files.readString(out.resolve("scale.md")).contains("| 30 |"));
   }
 }

@@ -1,0 +1,105 @@
+package dev.packbert.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One peer configuration of the through-Spark comparison ({@code bench --peer}); each runs in its
+ * own child JVM because Spark NLP reads {@code spark.jsl.settings.onnx.*} once per JVM.
+ *
+ * @param peer which system
+ * @param intraOpThreads ONNX Runtime intra-op threads (Spark NLP's setting, or the hand-written
+ *     job's); 0 = the peer's own default
+ * @param batchSize sentences per model call (Spark NLP's and the hand-written job's); 0 = not
+ *     applicable (PackBERT batches by token budget)
+ * @param engine PackBERT's engine ("tensorflow" today; the setting exists so another engine is one
+ *     more row)
+ * @param defaults whether this is the peer as it runs out of the box
+ */
+public record PeerSetting(
+    Peer peer, int intraOpThreads, int batchSize, String engine, boolean defaults) {
+
+  public enum Peer {
+    /** WordPieceTokenizerStage → SentencePacker (LPFHP, 128, the job's defaults) → BertEmbedder. */
+    PACKBERT_STAGE("packbert-stage"),
+    /** mapPartitions with ONNX Runtime, sorted batches: what a careful user writes by hand. */
+    ORT_HANDWRITTEN("ort-mappartitions-sorted"),
+    /** DocumentAssembler → Tokenizer → BertEmbeddings → SentenceEmbeddings(AVERAGE). */
+    SPARKNLP_BERT("sparknlp-bertembeddings-average"),
+    /** DocumentAssembler → E5Embeddings (mask mean pooling), batch 1 (see SparkNlpPeer). */
+    SPARKNLP_E5("sparknlp-e5embeddings");
+
+    final String label;
+
+    Peer(String label) {
+      this.label = label;
+    }
+  }
+
+  /** Spark NLP 5.5.3's default intra-op threads (ConfigLoader: spark.jsl.settings.onnx). */
+  public static final int SPARKNLP_DEFAULT_INTRA_OP = 6;
+
+  /** Spark NLP's default batchSize of BertEmbeddings. */
+  public static final int SPARKNLP_DEFAULT_BATCH = 8;
+
+  public String name() {
+    StringBuilder b = new StringBuilder(peer.label);
+    if (peer == Peer.PACKBERT_STAGE) {
+      b.append("-lpfhp-128-").append(engine);
+    } else {
+      b.append("-intra").append(intraOpThreads).append("-batch").append(batchSize);
+    }
+    return b.toString();
+  }
+
+  /**
+   * The grid of issue 12: PackBERT's stage, the hand-written ORT job, Spark NLP BertEmbeddings at
+   * intra-op threads 1 / cores / 6 × batch 8 / 32, E5Embeddings at batch 1 with 1 and 6 threads.
+   * {@code cores} is local[N]'s N; every task of the hand-written job gets intra-op threads = cores
+   * per task (spark.task.cpus = 1).
+   */
+  public static List<PeerSetting> grid(int cores, String engine, String filter) {
+    List<PeerSetting> all = new ArrayList<>();
+    all.add(new PeerSetting(Peer.PACKBERT_STAGE, 0, 0, engine, true));
+    all.add(new PeerSetting(Peer.ORT_HANDWRITTEN, 1, 32, engine, false));
+    for (int threads : distinct(1, cores, SPARKNLP_DEFAULT_INTRA_OP)) {
+      for (int batch : new int[] {SPARKNLP_DEFAULT_BATCH, 32}) {
+        all.add(
+            new PeerSetting(
+                Peer.SPARKNLP_BERT,
+                threads,
+                batch,
+                engine,
+                threads == SPARKNLP_DEFAULT_INTRA_OP && batch == SPARKNLP_DEFAULT_BATCH));
+      }
+    }
+    for (int threads : distinct(1, SPARKNLP_DEFAULT_INTRA_OP)) {
+      all.add(
+          new PeerSetting(
+              Peer.SPARKNLP_E5,
+              threads,
+              SparkNlpPeer.E5_BATCH_SIZE,
+              engine,
+              threads == SPARKNLP_DEFAULT_INTRA_OP));
+    }
+    if (filter == null || filter.isBlank() || filter.equalsIgnoreCase("all")) {
+      return all;
+    }
+    List<String> wanted = List.of(filter.toLowerCase(Locale.ROOT).split("\\s*,\\s*", -1));
+    List<PeerSetting> out =
+        all.stream().filter(p -> wanted.stream().anyMatch(w -> p.name().startsWith(w))).toList();
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--peer-settings '"
+              + filter
+              + "' matches none of "
+              + all.stream().map(PeerSetting::name).toList());
+    }
+    return out;
+  }
+
+  private static int[] distinct(int... v) {
+    return java.util.Arrays.stream(v).distinct().toArray();
+  }
+}

@@ -69,9 +69,47 @@ public final class Benchmark {
     this.log = log;
   }
 
+  /** corpus → engines → single-sentence references → variants, alternated → report → files. */
   public BenchReport run() throws IOException {
     long start = System.nanoTime();
     Files.createDirectories(s.out());
+    Corpus corpus = corpus();
+    BertWeights weights = ModelLoader.weights(corpus.modelDir());
+    EngineOptions fp32 = EngineOptions.cpu(s.threads()).withEngine(s.engine());
+    Map<Precision, EmbeddingEngine> engines = new EnumMap<>(Precision.class);
+    try (MatmulRate matmulRate = new MatmulRate(fp32, Variant.TOKEN_BUDGET, 768, 3072)) {
+      BenchRunner runner =
+          new BenchRunner(
+              p ->
+                  engines.computeIfAbsent(
+                      p, q -> EmbeddingEngine.open(weights, fp32.withPrecision(q))),
+              new FlopModel(weights.config()),
+              weights.config().hiddenSize(),
+              () -> matmulRate.sample(3));
+      int check = Math.min(s.checkSentences(), corpus.tokens().length);
+      float[] singles = singles(runner, corpus.tokens(), check);
+      if (s.profile()) {
+        writeProfile(runner, corpus.tokens());
+      }
+      BenchRunner.Outcome o = runVariants(runner, corpus.tokens());
+      double matmul = matmulRate.rate();
+      log.printf(
+          Locale.ROOT,
+          "bench: TF fp32 MatMul 4096x768x3072 on %d threads: %.1f GFLOP/s%n",
+          s.threads(),
+          matmul / 1e9);
+      BenchReport report = report(o, singles, weights.config().hiddenSize(), check, matmul);
+      writeOutputs(report, corpus, check, matmul, start);
+      return report;
+    } finally {
+      engines.values().forEach(EmbeddingEngine::close);
+    }
+  }
+
+  /** The sentences, tokenized once with the model's own vocabulary. */
+  private record Corpus(Path modelDir, int[][] tokens, double tokenizeSeconds) {}
+
+  private Corpus corpus() {
     SparkSession spark =
         SparkSession.builder()
             .master("local[" + s.threads() + "]")
@@ -85,107 +123,92 @@ public final class Benchmark {
         "bench: %d europarl sentences (SentenceSplitter, local[%d])%n",
         sentences.size(),
         s.threads());
-
     Path modelDir = ModelRegistry.resolve(s.model());
     ModelVocabulary mv = ModelVocabulary.read(modelDir);
     long tk0 = System.nanoTime();
     int[][] tokens = BenchCorpus.tokenize(sentences, Vocabulary.of(mv.tokens()), mv.lowerCase());
-    double tokenizeSeconds = (System.nanoTime() - tk0) / 1e9;
-    BertWeights weights = ModelLoader.weights(modelDir);
-    EngineOptions fp32 = EngineOptions.cpu(s.threads()).withEngine(s.engine());
-    Map<Precision, EmbeddingEngine> engines = new EnumMap<>(Precision.class);
-    try (MatmulRate matmulRate = new MatmulRate(fp32, Variant.TOKEN_BUDGET, 768, 3072)) {
-      FlopModel flops = new FlopModel(weights.config());
-      int hidden = weights.config().hiddenSize();
-      BenchRunner runner =
-          new BenchRunner(
-              p ->
-                  engines.computeIfAbsent(
-                      p, q -> EmbeddingEngine.open(weights, fp32.withPrecision(q))),
-              flops,
-              hidden,
-              () -> matmulRate.sample(3));
+    return new Corpus(modelDir, tokens, (System.nanoTime() - tk0) / 1e9);
+  }
 
-      int check = Math.min(s.checkSentences(), tokens.length);
-      long sg0 = System.nanoTime();
-      float[] singles = runner.singles(tokens, check);
-      log.printf(
-          Locale.ROOT,
-          "bench: %d single-sentence references in %.1f s%n",
-          check,
-          (System.nanoTime() - sg0) / 1e9);
+  private float[] singles(BenchRunner runner, int[][] tokens, int check) {
+    long sg0 = System.nanoTime();
+    float[] singles = runner.singles(tokens, check);
+    log.printf(
+        Locale.ROOT,
+        "bench: %d single-sentence references in %.1f s%n",
+        check,
+        (System.nanoTime() - sg0) / 1e9);
+    return singles;
+  }
 
-      if (s.profile()) {
-        writeProfile(runner, tokens);
-      }
-      BenchRunner.Outcome o =
-          runner.run(
-              s.variants(),
-              tokens,
-              s.chunkSize(),
-              (v, c, n, t) ->
-                  log.printf(
-                      Locale.ROOT,
-                      "bench: chunk %d/%d %-24s %6.1f sent/s so far%n",
-                      c,
-                      n,
-                      v.name(),
-                      t.sentencesPerSecond()));
-      double matmul = matmulRate.rate();
-      log.printf(
-          Locale.ROOT,
-          "bench: TF fp32 MatMul 4096x768x3072 on %d threads: %.1f GFLOP/s%n",
-          s.threads(),
-          matmul / 1e9);
+  private BenchRunner.Outcome runVariants(BenchRunner runner, int[][] tokens) {
+    return runner.run(
+        s.variants(),
+        tokens,
+        s.chunkSize(),
+        (v, c, n, t) ->
+            log.printf(
+                Locale.ROOT,
+                "bench: chunk %d/%d %-24s %6.1f sent/s so far%n",
+                c,
+                n,
+                v.name(),
+                t.sentencesPerSecond()));
+  }
 
-      BenchReport report = new BenchReport();
-      for (Variant v : s.variants()) {
-        VariantTimes t = o.times().get(v);
-        VectorCompare cmp = VectorCompare.of(o.vectors().get(v), singles, hidden, check, v::embeds);
-        Map<String, Object> r = report.add(v.name());
-        putRates(r, s.model(), v.precision().name().toLowerCase(Locale.ROOT), t);
-        r.put("engine", s.engine().label());
-        r.put("sampled_every", v.sampleEvery());
-        r.put("real_tokens", t.realTokens);
-        r.put("mfu", t.usefulFlops / t.seconds() / matmul);
-        r.put("max_abs_diff_vs_single", cmp.maxAbsDiff());
-        r.put("mean_cosine_vs_single", cmp.meanCosine());
-        r.put("min_cosine_vs_single", cmp.minCosine());
-        r.put("compared_with_single", cmp.compared());
-        r.put("plan_s", t.planSeconds());
-        r.put("mask_s", t.maskSeconds());
-        r.put("graph_s", t.graphSeconds());
-        r.put("unpack_s", t.unpackSeconds());
-        r.put("batches", t.batches);
-      }
-      report.fillRatios();
-      report.writeJson(s.out().resolve("bench.json"));
-      report.writeCsv(s.out().resolve("bench.csv"));
-      BenchPlot.write(s.out().resolve("bench.png"), tokens, report.rows());
-      String header =
-          String.format(
-              Locale.ROOT,
-              "model %s, engine %s, %d sentences (%d real tokens, tokenization %.2f s, not in the rates), %d threads, "
-                  + "TF fp32 matmul %.1f GFLOP/s, TF_ENABLE_ONEDNN_OPTS=%s, singles on the first %d sentences, process VmHWM %.0f MB, run %.0f s%n%n",
-              s.model(),
-              s.engine().label(),
-              tokens.length,
-              java.util.Arrays.stream(tokens).mapToLong(a -> a.length).sum(),
-              tokenizeSeconds,
-              s.threads(),
-              matmul / 1e9,
-              System.getenv().getOrDefault("TF_ENABLE_ONEDNN_OPTS", "unset"),
-              check,
-              MemoryProbe.peakMb(),
-              (System.nanoTime() - start) / 1e9);
-      String table = header + report.table();
-      Files.writeString(s.out().resolve("bench.md"), table + "\n![bench](bench.png)\n");
-      log.println();
-      log.print(table);
-      return report;
-    } finally {
-      engines.values().forEach(EmbeddingEngine::close);
+  private BenchReport report(
+      BenchRunner.Outcome o, float[] singles, int hidden, int check, double matmul) {
+    BenchReport report = new BenchReport();
+    for (Variant v : s.variants()) {
+      VariantTimes t = o.times().get(v);
+      VectorCompare cmp = VectorCompare.of(o.vectors().get(v), singles, hidden, check, v::embeds);
+      Map<String, Object> r = report.add(v.name());
+      putRates(r, s.model(), v.precision().name().toLowerCase(Locale.ROOT), t);
+      r.put("engine", s.engine().label());
+      r.put("sampled_every", v.sampleEvery());
+      r.put("real_tokens", t.realTokens);
+      r.put("mfu", t.usefulFlops / t.seconds() / matmul);
+      r.put("max_abs_diff_vs_single", cmp.maxAbsDiff());
+      r.put("mean_cosine_vs_single", cmp.meanCosine());
+      r.put("min_cosine_vs_single", cmp.minCosine());
+      r.put("compared_with_single", cmp.compared());
+      r.put("plan_s", t.planSeconds());
+      r.put("mask_s", t.maskSeconds());
+      r.put("graph_s", t.graphSeconds());
+      r.put("unpack_s", t.unpackSeconds());
+      r.put("batches", t.batches);
     }
+    report.fillRatios();
+    return report;
+  }
+
+  /** bench.json, bench.csv, bench.png and bench.md (the printed table with its header). */
+  private void writeOutputs(BenchReport report, Corpus corpus, int check, double matmul, long start)
+      throws IOException {
+    int[][] tokens = corpus.tokens();
+    report.writeJson(s.out().resolve("bench.json"));
+    report.writeCsv(s.out().resolve("bench.csv"));
+    BenchPlot.write(s.out().resolve("bench.png"), tokens, report.rows());
+    String header =
+        String.format(
+            Locale.ROOT,
+            "model %s, engine %s, %d sentences (%d real tokens, tokenization %.2f s, not in the rates), %d threads, "
+                + "TF fp32 matmul %.1f GFLOP/s, TF_ENABLE_ONEDNN_OPTS=%s, singles on the first %d sentences, process VmHWM %.0f MB, run %.0f s%n%n",
+            s.model(),
+            s.engine().label(),
+            tokens.length,
+            java.util.Arrays.stream(tokens).mapToLong(a -> a.length).sum(),
+            corpus.tokenizeSeconds(),
+            s.threads(),
+            matmul / 1e9,
+            System.getenv().getOrDefault("TF_ENABLE_ONEDNN_OPTS", "unset"),
+            check,
+            MemoryProbe.peakMb(),
+            (System.nanoTime() - start) / 1e9);
+    String table = header + report.table();
+    Files.writeString(s.out().resolve("bench.md"), table + "\n![bench](bench.png)\n");
+    log.println();
+    log.print(table);
   }
 
   /** Op time by type for each variant's largest batch of the first chunk, as a Markdown table. */

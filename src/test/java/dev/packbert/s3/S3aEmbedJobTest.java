@@ -162,7 +162,10 @@ class S3aEmbedJobTest {
                   "--conf",
                   "spark.ui.enabled=false",
                   "--split",
-                  "none"));
+                  "none",
+                  // a bare copy of the files carries no sentence-transformers config, while the
+                  // named model brings its own normalization: ask for it on both
+                  "--normalize"));
       args.addAll(s3.confArgs());
       assertEquals(0, PackBertCli.execute(args.toArray(new String[0])), model);
       try (var parts = java.nio.file.Files.list(out.resolve("sentences"))) {

@@ -22,8 +22,12 @@ public class PackBertCli implements Runnable {
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new PackBertCli());
     try {
-      cli.setDefaultValueProvider(
-          new ConfigDefaults(JobConfig.load(JobConfig.configFileArgument(args))));
+      // conf/application.conf holds the job's defaults; bench keeps its own (BERT-base, not the
+      // job's default model), so the provider serves embed only
+      cli.getSubcommands()
+          .get("embed")
+          .setDefaultValueProvider(
+              new ConfigDefaults(JobConfig.load(JobConfig.configFileArgument(args))));
     } catch (UserError e) {
       System.err.println("packbert: " + e.getMessage());
       return 2;

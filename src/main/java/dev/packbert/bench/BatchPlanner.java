@@ -2,11 +2,14 @@ package dev.packbert.bench;
 
 import dev.packbert.mask.BlockDiagonalMask;
 import dev.packbert.model.PackedBatch;
+import dev.packbert.pack.NarrowRowPacker;
 import dev.packbert.pack.PackingAlgorithm;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /**
@@ -42,15 +45,32 @@ public final class BatchPlanner {
         }
         return batchesOfRows(v, tokens, rows, v.batchSentences());
       }
-      case PACKED, PACKED_LPFHP, PACKED_UDF_MASK -> {
+      case PACKED, PACKED_LPFHP, PACKED_LPFHP_WIDE, PACKED_UDF_MASK -> {
         int[] lengths = new int[n];
         for (int i = 0; i < n; i++) {
           lengths[i] = tokens[i].length;
         }
-        PackingAlgorithm packer =
-            v.kind() == Variant.Kind.PACKED_LPFHP ? PackingAlgorithm.LPFHP : PackingAlgorithm.SPFHP;
-        rows.addAll(packer.pack(lengths, v.rowLength(), v.rowLength()));
-        return batchesOfRows(v, tokens, rows, Math.max(1, v.tokenBudget() / v.rowLength()));
+        PackingAlgorithm algorithm =
+            v.kind() == Variant.Kind.PACKED_LPFHP || v.kind() == Variant.Kind.PACKED_LPFHP_WIDE
+                ? PackingAlgorithm.LPFHP
+                : PackingAlgorithm.SPFHP;
+        if (v.kind() != Variant.Kind.PACKED_LPFHP) {
+          rows.addAll(algorithm.pack(lengths, v.rowLength(), v.rowLength()));
+          return batchesOfRows(v, tokens, rows, Math.max(1, v.tokenBudget() / v.rowLength()));
+        }
+        // the job's default: narrow rows, each width batched at the token budget, as the job does
+        Map<Integer, List<int[]>> byWidth = new TreeMap<>(Comparator.reverseOrder());
+        for (int[] r : new NarrowRowPacker(algorithm).pack(lengths, v.rowLength(), v.rowLength())) {
+          int fill = Arrays.stream(r).map(i -> Math.max(1, lengths[i])).sum();
+          byWidth
+              .computeIfAbsent(NarrowRowPacker.width(fill, v.rowLength()), w -> new ArrayList<>())
+              .add(r);
+        }
+        List<PlannedBatch> out = new ArrayList<>();
+        byWidth.forEach(
+            (w, group) ->
+                out.addAll(batchesOfRows(v, tokens, group, Math.max(1, v.tokenBudget() / w))));
+        return out;
       }
       default -> throw new IllegalStateException(v.kind().toString());
     }

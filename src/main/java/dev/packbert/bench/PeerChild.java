@@ -114,7 +114,10 @@ public final class PeerChild {
     };
   }
 
-  /** The job's stages with the job's defaults: LPFHP, 128 tokens, window 10,000, mean pooling. */
+  /**
+   * The job's stages with the job's defaults: LPFHP, narrow rows, 128 tokens, window 10,000, mean
+   * pooling.
+   */
   private static UnaryOperator<Dataset<Row>> packBert(Path miniLm, String engine)
       throws IOException {
     ModelVocabulary mv = ModelVocabulary.read(miniLm);
@@ -126,6 +129,7 @@ public final class PeerChild {
         new SentencePacker()
             .setMaxSeqLength(BenchCorpus.MAX_TOKENS)
             .setAlgorithm("lpfhp")
+            .setNarrowRows(true)
             .setWindow(10_000)
             .setMaxSentencesPerRow(64);
     BertEmbedder embedder =

@@ -47,8 +47,13 @@ public record Variant(
     DYNAMIC_SORTED,
     /** SPFHP-packed rows, mask built in the graph from segment ids. */
     PACKED,
-    /** LPFHP-packed rows (the job's default packing), mask built in the graph. */
+    /**
+     * LPFHP-packed rows with narrow rows (the job's default): sentences that fit in half a row go
+     * into half-width rows; mask built in the graph.
+     */
     PACKED_LPFHP,
+    /** LPFHP-packed rows, every row full width (the job with --no-narrow-rows). */
+    PACKED_LPFHP_WIDE,
     /**
      * The same rows, the [L,L] mask built in Java by BlockDiagonalMask and fed (the UDF's path).
      */
@@ -65,8 +70,11 @@ public record Variant(
     v.add(new Variant("dynamic-input-order-8", Kind.DYNAMIC_INPUT, 128, 8, 0, Precision.FP32));
     v.add(new Variant("dynamic-input-order-32", Kind.DYNAMIC_INPUT, 128, 32, 0, Precision.FP32));
     v.add(new Variant("dynamic-sorted-32", Kind.DYNAMIC_SORTED, 128, 32, 0, Precision.FP32));
-    // the job's default (packing = lpfhp, max-seq-length = 128): the headline packed row
+    // the job's default (packing = lpfhp, narrow rows, max-seq-length = 128): the headline row
     v.add(new Variant("packed-lpfhp-128", Kind.PACKED_LPFHP, 128, 0, TOKEN_BUDGET, Precision.FP32));
+    v.add(
+        new Variant(
+            "packed-lpfhp-wide-128", Kind.PACKED_LPFHP_WIDE, 128, 0, TOKEN_BUDGET, Precision.FP32));
     for (int l : new int[] {128, 256, 512}) {
       v.add(new Variant("packed-spfhp-" + l, Kind.PACKED, l, 0, TOKEN_BUDGET, Precision.FP32));
     }
@@ -128,6 +136,9 @@ public record Variant(
   }
 
   public boolean packed() {
-    return kind == Kind.PACKED || kind == Kind.PACKED_LPFHP || kind == Kind.PACKED_UDF_MASK;
+    return kind == Kind.PACKED
+        || kind == Kind.PACKED_LPFHP
+        || kind == Kind.PACKED_LPFHP_WIDE
+        || kind == Kind.PACKED_UDF_MASK;
   }
 }

@@ -99,6 +99,14 @@ public class EmbedCommand implements Callable<Integer> {
   String packing;
 
   @Option(
+      names = "--narrow-rows",
+      negatable = true,
+      description =
+          "pack sentences that fit in half a row into half-width rows: the same vectors, half the"
+              + " attention cost for those rows (default: on)")
+  Boolean narrowRows;
+
+  @Option(
       names = "--tokens-per-batch",
       description = "token budget of one engine call (default: ${DEFAULT-VALUE})")
   Integer tokensPerBatch;

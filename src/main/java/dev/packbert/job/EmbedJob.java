@@ -372,6 +372,7 @@ public final class EmbedJob {
     return new SentencePacker()
         .setMaxSeqLength(s.maxSeqLength())
         .setAlgorithm(s.packing())
+        .setNarrowRows(s.narrowRows())
         .setScope(s.scope())
         .setOverLength(s.overLength())
         .setSplitStride(s.splitStride())

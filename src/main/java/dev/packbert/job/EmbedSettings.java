@@ -26,6 +26,7 @@ record EmbedSettings(
     EnumSet<Pooling> poolings,
     int maxSeqLength,
     String packing,
+    boolean narrowRows,
     int tokensPerBatch,
     Precision precision,
     EngineKind engine,
@@ -90,6 +91,7 @@ record EmbedSettings(
                 : own.pooling() != null ? own.pooling() : parsePoolings(FALLBACK_POOLING),
             maxSeqLength > 0 ? maxSeqLength : defaultMaxSeqLength(own),
             or(c.packing, conf.getString("packing")),
+            c.narrowRows != null ? c.narrowRows : conf.getBoolean("narrow-rows"),
             c.tokensPerBatch != null ? c.tokensPerBatch : conf.getInt("tokens-per-batch"),
             parsePrecision(or(c.precision, conf.getString("precision"))),
             parseEngine(or(c.engine, conf.getString("engine"))),
@@ -267,6 +269,7 @@ record EmbedSettings(
     m.put("vector_type", vectorType);
     m.put("max_seq_length", maxSeqLength);
     m.put("packing", packing);
+    m.put("narrow_rows", narrowRows);
     m.put("scope", scope);
     m.put("over_length", overLength);
     m.put("tokens_per_batch", tokensPerBatch);

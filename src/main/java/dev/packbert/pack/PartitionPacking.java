@@ -80,8 +80,9 @@ final class PartitionPacking implements MapPartitionsFunction<Row, Row> {
       buffer.addAll(pieces);
     }
     for (List<SentencePiece> row : packer.pack(buffer)) {
-      PackedRow packed = PackedRowBuilder.build(row, maxSeqLength);
-      stats.addRow(pass, packed.numRealTokens(), maxSeqLength);
+      int width = packer.rowWidth(row);
+      PackedRow packed = PackedRowBuilder.build(row, width);
+      stats.addRow(pass, packed.numRealTokens(), width);
       ready.add(toRow(packed));
     }
   }

@@ -2,6 +2,7 @@ package dev.packbert.pack;
 
 import java.util.Arrays;
 import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -39,6 +40,7 @@ public final class SentencePacker extends Transformer implements DefaultParamsWr
   private final Param<String> scope;
   private final Param<String> overLength;
   private final IntParam splitStride;
+  private final BooleanParam narrowRows;
   private final Param<String> docIdCol;
   private final Param<String> sentenceIndexCol;
   private final Param<String> beginCol;
@@ -93,6 +95,11 @@ public final class SentencePacker extends Transformer implements DefaultParamsWr
             "splitStride",
             "inner tokens shared by consecutive split pieces (>= 0)",
             ParamValidators.gtEq(0));
+    narrowRows =
+        new BooleanParam(
+            this,
+            "narrowRows",
+            "rows of sentences that fit in half a row are half as wide (half the attention cost)");
     docIdCol = new Param<>(this, "docIdCol", "input column: document id (string)");
     sentenceIndexCol =
         new Param<>(this, "sentenceIndexCol", "input column: sentence index in document (int)");
@@ -109,6 +116,8 @@ public final class SentencePacker extends Transformer implements DefaultParamsWr
     setDefault(scope, "partition");
     setDefault(overLength, "truncate");
     setDefault(splitStride, 32);
+    // false keeps every row maxSeqLength wide, as before the param; the job turns it on
+    setDefault(narrowRows, false);
     setDefault(docIdCol, "doc_id");
     setDefault(sentenceIndexCol, "sentence_index");
     setDefault(beginCol, "begin");
@@ -149,6 +158,10 @@ public final class SentencePacker extends Transformer implements DefaultParamsWr
 
   public IntParam splitStride() {
     return splitStride;
+  }
+
+  public BooleanParam narrowRows() {
+    return narrowRows;
   }
 
   public Param<String> docIdCol() {
@@ -201,6 +214,10 @@ public final class SentencePacker extends Transformer implements DefaultParamsWr
 
   public int getSplitStride() {
     return (Integer) getOrDefault(splitStride);
+  }
+
+  public boolean getNarrowRows() {
+    return (Boolean) getOrDefault(narrowRows);
   }
 
   public String getDocIdCol() {
@@ -271,6 +288,11 @@ public final class SentencePacker extends Transformer implements DefaultParamsWr
 
   public SentencePacker setSplitStride(int v) {
     set(splitStride, v);
+    return this;
+  }
+
+  public SentencePacker setNarrowRows(boolean v) {
+    set(narrowRows, v);
     return this;
   }
 
@@ -376,7 +398,8 @@ public final class SentencePacker extends Transformer implements DefaultParamsWr
             PackingAlgorithm.parse(getAlgorithm()),
             len,
             getMaxSentencesPerRow(),
-            PackingScope.parse(getScope()));
+            PackingScope.parse(getScope()),
+            getNarrowRows());
     PartitionPacking f =
         new PartitionPacking(
             cols, packer, len, getWindow(), OverLength.parse(getOverLength()), getSplitStride(), s);

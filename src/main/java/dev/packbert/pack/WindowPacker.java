@@ -17,13 +17,40 @@ public final class WindowPacker implements Serializable {
   private final int maxSeqLength;
   private final int maxSentencesPerRow;
   private final PackingScope scope;
+  private final boolean narrowRows;
 
+  /** Every row {@code maxSeqLength} wide. */
   public WindowPacker(
       PackingAlgorithm algorithm, int maxSeqLength, int maxSentencesPerRow, PackingScope scope) {
+    this(algorithm, maxSeqLength, maxSentencesPerRow, scope, false);
+  }
+
+  /**
+   * With {@code narrowRows}, rows of short sentences are half as wide ({@link NarrowRowPacker}).
+   */
+  public WindowPacker(
+      PackingAlgorithm algorithm,
+      int maxSeqLength,
+      int maxSentencesPerRow,
+      PackingScope scope,
+      boolean narrowRows) {
     this.algorithm = algorithm;
     this.maxSeqLength = maxSeqLength;
     this.maxSentencesPerRow = maxSentencesPerRow;
     this.scope = scope;
+    this.narrowRows = narrowRows;
+  }
+
+  /** The width a packed row of these pieces is stored and fed at. */
+  public int rowWidth(List<SentencePiece> row) {
+    if (!narrowRows) {
+      return maxSeqLength;
+    }
+    int fill = 0;
+    for (SentencePiece p : row) {
+      fill += Math.max(1, p.length());
+    }
+    return NarrowRowPacker.width(fill, maxSeqLength);
   }
 
   /** Rows of pieces; documents keep their order of first appearance in the window. */
@@ -48,7 +75,8 @@ public final class WindowPacker implements Serializable {
       lengths[i] = group.get(i).length();
     }
     List<List<SentencePiece>> rows = new ArrayList<>();
-    for (int[] idx : algorithm.pack(lengths, maxSeqLength, maxSentencesPerRow)) {
+    SequencePacker packer = narrowRows ? new NarrowRowPacker(algorithm) : algorithm;
+    for (int[] idx : packer.pack(lengths, maxSeqLength, maxSentencesPerRow)) {
       List<SentencePiece> row = new ArrayList<>(idx.length);
       for (int i : idx) {
         row.add(group.get(i));

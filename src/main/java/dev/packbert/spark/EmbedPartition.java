@@ -70,10 +70,12 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
     return new Iterator<>() {
       private final List<Row> pending = new ArrayList<>();
       private int next;
+      // the row that would have pushed the last batch over its budget: it opens the next one
+      private Row held;
 
       @Override
       public boolean hasNext() {
-        while (next >= pending.size() && input.hasNext()) {
+        while (next >= pending.size() && (held != null || input.hasNext())) {
           pending.clear();
           next = 0;
           embedNextBatch();
@@ -89,13 +91,24 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
         return pending.get(next++);
       }
 
+      /**
+       * Consecutive rows while rows × widest row stays within the budget. Narrow rows come grouped
+       * from the packer, so a batch is mostly of one width; the first wide row after narrow ones
+       * waits for the next batch rather than widening this one past the budget.
+       */
       private void embedNextBatch() {
         List<Row> batch = new ArrayList<>();
         int width = 0;
-        while (input.hasNext()) {
-          Row r = input.next();
+        while (held != null || input.hasNext()) {
+          Row r = held != null ? held : input.next();
+          held = null;
+          int w = Math.max(width, batcher.rowLength(r));
+          if (!batch.isEmpty() && (long) (batch.size() + 1) * w > tokensPerBatch) {
+            held = r;
+            break;
+          }
           batch.add(r);
-          width = Math.max(width, batcher.rowLength(r));
+          width = w;
           if ((long) (batch.size() + 1) * width > tokensPerBatch) {
             break;
           }

@@ -27,13 +27,31 @@ final class PackedRowsCheck {
       OverLength policy,
       int stride,
       boolean documentScope) {
+    check(sources, rows, maxLen, perRow, policy, stride, documentScope, false);
+  }
+
+  /** With {@code narrow}, a row may also be half as wide, when its tokens fit in half. */
+  static void check(
+      List<Source> sources,
+      List<PackedRow> rows,
+      int maxLen,
+      int perRow,
+      OverLength policy,
+      int stride,
+      boolean documentScope,
+      boolean narrow) {
     Map<String, Source> byKey = new HashMap<>();
     for (Source s : sources) {
       byKey.put(s.docId() + "#" + s.sentenceIndex(), s);
     }
     Map<String, List<int[]>> partsSeen = new HashMap<>(); // key -> [part, numParts]
     for (PackedRow row : rows) {
-      assertEquals(maxLen, row.inputIds().length);
+      int width = row.inputIds().length;
+      if (narrow && width != maxLen) {
+        assertEquals(maxLen / 2, width, "a narrow row is half wide");
+      } else {
+        assertEquals(maxLen, width);
+      }
       assertTrue(row.sentences().size() >= 1 && row.sentences().size() <= perRow, "per row");
       assertTrue(row.numRealTokens() <= maxLen);
       if (documentScope) {
@@ -62,7 +80,7 @@ final class PackedRowsCheck {
             .add(new int[] {p.piece().part(), p.piece().numParts()});
       }
       assertEquals(at, row.numRealTokens());
-      for (int k = at; k < maxLen; k++) {
+      for (int k = at; k < width; k++) {
         assertEquals(0, row.inputIds()[k]);
         assertEquals(0, row.segmentIds()[k]);
         assertEquals(0, row.positionIds()[k]);

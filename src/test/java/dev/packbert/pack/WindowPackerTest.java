@@ -35,8 +35,9 @@ class WindowPackerTest {
       PackingScope scope,
       OverLength policy,
       int stride,
-      int window) {
-    WindowPacker packer = new WindowPacker(a, maxLen, perRow, scope);
+      int window,
+      boolean narrow) {
+    WindowPacker packer = new WindowPacker(a, maxLen, perRow, scope, narrow);
     List<PackedRow> rows = new ArrayList<>();
     List<SentencePiece> buffer = new ArrayList<>();
     for (int i = 0; i < src.size(); i++) {
@@ -48,7 +49,7 @@ class WindowPackerTest {
               stride));
       if (buffer.size() >= window || i == src.size() - 1) {
         for (List<SentencePiece> row : packer.pack(buffer)) {
-          rows.add(PackedRowBuilder.build(row, maxLen));
+          rows.add(PackedRowBuilder.build(row, packer.rowWidth(row)));
         }
         buffer.clear();
       }
@@ -71,9 +72,12 @@ class WindowPackerTest {
         for (PackingScope scope : PackingScope.values()) {
           for (OverLength policy : OverLength.values()) {
             for (int window : new int[] {1, 97, 100_000}) {
-              int perRow = window == 97 ? 2 : 64;
-              List<PackedRow> rows = run(c, a, 32, perRow, scope, policy, 5, window);
-              PackedRowsCheck.check(c, rows, 32, perRow, policy, 5, scope == PackingScope.DOCUMENT);
+              for (boolean narrow : new boolean[] {false, true}) {
+                int perRow = window == 97 ? 2 : 64;
+                List<PackedRow> rows = run(c, a, 32, perRow, scope, policy, 5, window, narrow);
+                PackedRowsCheck.check(
+                    c, rows, 32, perRow, policy, 5, scope == PackingScope.DOCUMENT, narrow);
+              }
             }
           }
         }

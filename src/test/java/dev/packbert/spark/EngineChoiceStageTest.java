@@ -90,6 +90,8 @@ class EngineChoiceStageTest {
         new SentencePacker()
             .setMaxSeqLength(128)
             .setAlgorithm("lpfhp")
+            // narrow rows: batches mix 64- and 128-wide rows and their masks
+            .setNarrowRows(true)
             .transform(spark.createDataFrame(rows, INPUT).repartition(2))
             .withColumn("user_mask", CAUSAL_IN_SENTENCE.apply(functions.col("segment_ids")))
             .cache();
@@ -141,6 +143,9 @@ class EngineChoiceStageTest {
   @Test
   void onnxRuntimeEqualsTensorFlowWithBuiltAndUserMasks() {
     assertTrue(packed.count() < 20, "several sentences per packed row");
+    assertTrue(
+        packed.filter(functions.size(functions.col("input_ids")).equalTo(64)).count() > 0,
+        "some rows are narrow");
     Map<String, float[]> tf = embed("tensorflow", "");
     Map<String, float[]> ort = embed("onnxruntime", "");
     Map<String, float[]> tfUser = embed("tensorflow", "user_mask");

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.OperationBuilder;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -172,19 +172,20 @@ public final class BertGraph {
         l.linalg.transpose(
             l.reshape(dense(l, BertWeights.layer(i, "attention/self/query"), x, h, h), splitShape),
             toHeads);
-    Operand<TFloat32> k =
+    // [B, heads, dh, L]: keys laid out for q·kᵀ, so the batch matmul needs no transpose of its own
+    Operand<TFloat32> kT =
         l.linalg.transpose(
             l.reshape(dense(l, BertWeights.layer(i, "attention/self/key"), x, h, h), splitShape),
-            toHeads);
+            l.constant(new int[] {0, 2, 3, 1}));
     Operand<TFloat32> v =
         l.linalg.transpose(
             l.reshape(dense(l, BertWeights.layer(i, "attention/self/value"), x, h, h), splitShape),
             toHeads);
 
-    Operand<TFloat32> scores = l.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true));
+    Operand<TFloat32> scores = batchMatMul(l, q, kT);
     scores = l.math.add(l.math.mul(scores, l.constant((float) (1.0 / Math.sqrt(dh)))), adder);
     Operand<TFloat32> probs = l.nn.softmax(scores);
-    Operand<TFloat32> context = l.train.batchMatMul(probs, v, TFloat32.class);
+    Operand<TFloat32> context = batchMatMul(l, probs, v);
     context = l.reshape(l.linalg.transpose(context, toHeads), l.constant(new int[] {-1, h}));
 
     Operand<TFloat32> attention =
@@ -207,6 +208,17 @@ public final class BertGraph {
         l.math.add(
             dense(l, BertWeights.layer(i, "output/dense"), inter, config.intermediateSize(), h),
             attention));
+  }
+
+  /**
+   * BatchMatMulV2, built by name: TF Java's only batch matmul op class is BatchMatMulV3, which
+   * oneDNN's graph rewrite leaves to TF's own kernel; V2 runs as oneDNN's _MklBatchMatMulV2.
+   */
+  private static Operand<TFloat32> batchMatMul(Ops o, Operand<TFloat32> x, Operand<TFloat32> y) {
+    OperationBuilder b = o.scope().opBuilder("BatchMatMulV2", "BatchMatMulV2");
+    b.addInput(x.asOutput());
+    b.addInput(y.asOutput());
+    return b.build().output(0);
   }
 
   private Operand<TFloat32> dense(Ops o, String name, Operand<TFloat32> x, int in, int out) {

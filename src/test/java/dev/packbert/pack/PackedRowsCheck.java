@@ -19,17 +19,6 @@ final class PackedRowsCheck {
   @SuppressWarnings("ArrayRecordComponent")
   record Source(String docId, int sentenceIndex, int[] tokens) {}
 
-  static void check(
-      List<Source> sources,
-      List<PackedRow> rows,
-      int maxLen,
-      int perRow,
-      OverLength policy,
-      int stride,
-      boolean documentScope) {
-    check(sources, rows, maxLen, perRow, policy, stride, documentScope, false);
-  }
-
   /** With {@code narrow}, a row may also be half as wide, when its tokens fit in half. */
   static void check(
       List<Source> sources,

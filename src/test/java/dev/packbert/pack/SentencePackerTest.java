@@ -129,7 +129,7 @@ class SentencePackerTest {
               .setMaxSentencesPerRow(5)
               .setStats(stats);
       List<PackedRow> rows = collect(packer.transform(input(src, 3)));
-      PackedRowsCheck.check(src, rows, 64, 5, OverLength.TRUNCATE, 0, false);
+      PackedRowsCheck.check(src, rows, 64, 5, OverLength.TRUNCATE, 0, false, false);
       assertEquals(src.size(), stats.sentences(), algo);
       assertEquals(rows.size(), stats.rows(), algo);
       assertEquals(64L * rows.size(), stats.tokenSlots());
@@ -154,7 +154,7 @@ class SentencePackerTest {
             .setSplitStride(4)
             .setAlgorithm("lpfhp");
     List<PackedRow> rows = collect(packer.transform(input(src, 2)));
-    PackedRowsCheck.check(src, rows, 32, 64, OverLength.SPLIT, 4, true);
+    PackedRowsCheck.check(src, rows, 32, 64, OverLength.SPLIT, 4, true, false);
     PackingStats stats = packer.getLastStats();
     long split = src.stream().filter(s -> s.tokens().length > 32).count();
     assertEquals(split, stats.splitSentences());

@@ -61,9 +61,9 @@ public final class BatchPlanner {
         // the job's default: narrow rows, each width batched at the token budget, as the job does
         Map<Integer, List<int[]>> byWidth = new TreeMap<>(Comparator.reverseOrder());
         for (int[] r : new NarrowRowPacker(algorithm).pack(lengths, v.rowLength(), v.rowLength())) {
-          int fill = Arrays.stream(r).map(i -> Math.max(1, lengths[i])).sum();
           byWidth
-              .computeIfAbsent(NarrowRowPacker.width(fill, v.rowLength()), w -> new ArrayList<>())
+              .computeIfAbsent(
+                  NarrowRowPacker.width(r, lengths, v.rowLength()), w -> new ArrayList<>())
               .add(r);
         }
         List<PlannedBatch> out = new ArrayList<>();

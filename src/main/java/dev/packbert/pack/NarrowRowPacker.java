@@ -28,6 +28,18 @@ public final class NarrowRowPacker implements SequencePacker {
     this.inner = inner;
   }
 
+  /**
+   * The width a row of {@code row}'s items (indices into {@code lengths}) is stored and fed at,
+   * their lengths budgeted as the packers budget them (0 counts as 1).
+   */
+  public static int width(int[] row, int[] lengths, int maxLen) {
+    int fill = 0;
+    for (int i : row) {
+      fill += Math.max(1, lengths[i]);
+    }
+    return width(fill, maxLen);
+  }
+
   /** The width a row of {@code fill} tokens is stored and fed at. */
   public static int width(int fill, int maxLen) {
     int half = maxLen / 2;

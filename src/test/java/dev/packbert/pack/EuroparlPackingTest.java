@@ -208,11 +208,7 @@ class EuroparlPackingTest {
       int[] window =
           java.util.Arrays.copyOfRange(lengths, from, Math.min(lengths.length, from + 10_000));
       for (int[] row : new NarrowRowPacker(PackingAlgorithm.LPFHP).pack(window, 128, 64)) {
-        int fill = 0;
-        for (int i : row) {
-          fill += Math.max(1, window[i]);
-        }
-        int w = NarrowRowPacker.width(fill, 128);
+        int w = NarrowRowPacker.width(row, window, 128);
         slots += w;
         attention += (long) w * w;
         narrowRows += w == 64 ? 1 : 0;

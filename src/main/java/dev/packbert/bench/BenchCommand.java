@@ -15,8 +15,18 @@ import picocli.CommandLine.Option;
         "Embed the same europarl sentences with every batching variant, alternating, and report speed, "
             + "padding efficiency, MFU, memory and the difference to single-sentence runs.")
 public final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--model", description = "model name or directory (default: ${DEFAULT-VALUE})")
-  String model = "bert-base-uncased";
+  /** The engine and scale benches' model when --model is not given. */
+  static final String DEFAULT_MODEL = "bert-base-uncased";
+
+  @Option(
+      names = "--model",
+      description =
+          "model name or directory (default: "
+              + DEFAULT_MODEL
+              + "; with --peer "
+              + Benchmark.PEER_MODEL
+              + ")")
+  String model;
 
   @Option(
       names = "--sentences",
@@ -49,7 +59,8 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--peer",
       description =
           "instead of the variants: PackBERT's Spark stage vs Spark NLP (each of its settings) and a "
-              + "hand-written ONNX Runtime job on all-MiniLM-L6-v2, through Spark, each setting in "
+              + "hand-written ONNX Runtime job on the same .onnx weights (all-MiniLM-L6-v2 unless "
+              + "--model names another model with a model.onnx), through Spark, each setting in "
               + "its own JVM; writes DIR/peer.{json,md}")
   boolean peer;
 
@@ -108,6 +119,10 @@ public final class BenchCommand implements Callable<Integer> {
   /** Sentences every peer child embeds untimed first (loads the model, JITs the path). */
   static final int PEER_WARMUP = 64;
 
+  private String engineModel() {
+    return model != null ? model : DEFAULT_MODEL;
+  }
+
   private java.util.List<Variant> selected() {
     return Variant.select(variants).stream().map(v -> fixedAll ? v.unsampled() : v).toList();
   }
@@ -126,6 +141,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (peer) {
       new PeerBench(
               new PeerBench.Settings(
+                  model != null ? model : Benchmark.PEER_MODEL,
                   sentences,
                   threads,
                   partitions > 0 ? partitions : threads,
@@ -143,12 +159,12 @@ public final class BenchCommand implements Callable<Integer> {
       if (scale.stream().anyMatch(n -> n < 1)) {
         throw new IllegalArgumentException("--scale sizes must be ≥ 1");
       }
-      new ScaleBench(new ScaleBench.Settings(scale, model, threads, out), System.err).run();
+      new ScaleBench(new ScaleBench.Settings(scale, engineModel(), threads, out), System.err).run();
       return 0;
     }
     new Benchmark(
             new Benchmark.Settings(
-                model,
+                engineModel(),
                 sentences,
                 selected(),
                 chunk,

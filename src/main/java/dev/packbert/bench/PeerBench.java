@@ -30,7 +30,9 @@ public final class PeerBench {
   /** PackBERT's engine when none is named. */
   public static final String DEFAULT_ENGINE = "tensorflow";
 
+  /** {@code model}: a model name or directory with a model.onnx, which every peer runs. */
   public record Settings(
+      String model,
       int sentences,
       int threads,
       int partitions,
@@ -56,9 +58,13 @@ public final class PeerBench {
     String loadStart = loadAverage();
     Path parquet = s.out().resolve("peer-sentences.parquet");
     writeSentences(parquet);
-    Path miniLm = ModelRegistry.resolve(Benchmark.PEER_MODEL);
-    Path sparkNlpDir = SparkNlpPeer.prepare(miniLm, s.out());
+    Path modelDir = ModelRegistry.resolve(s.model());
     List<PeerSetting> settings = PeerSetting.grid(s.threads(), s.engine(), s.filter());
+    // only when a Spark NLP setting runs: the renaming expects MiniLM's output names
+    Path sparkNlpDir =
+        settings.stream().anyMatch(p -> p.peer().isSparkNlp())
+            ? SparkNlpPeer.prepare(modelDir, s.out())
+            : null;
     Map<String, List<Map<String, Object>>> results = new LinkedHashMap<>();
     Map<String, Double> peaks = new LinkedHashMap<>();
     Path work = Files.createDirectories(s.out().resolve("peer-runs"));
@@ -83,7 +89,7 @@ public final class PeerBench {
                     result,
                     vectors,
                     parquet,
-                    miniLm,
+                    modelDir,
                     sparkNlpDir,
                     work);
         double peak = ((Number) r.get("child_peak_rss_mb")).doubleValue();
@@ -123,7 +129,7 @@ public final class PeerBench {
       Path result,
       Path vectors,
       Path parquet,
-      Path miniLm,
+      Path modelDir,
       Path sparkNlpDir,
       Path work)
       throws IOException, InterruptedException {
@@ -135,8 +141,9 @@ public final class PeerBench {
             s.threads(),
             s.warmup(),
             round == 0 ? Math.min(s.check(), s.sentences()) : 0,
-            miniLm.toString(),
-            sparkNlpDir.toString(),
+            s.model(),
+            modelDir.toString(),
+            sparkNlpDir == null ? null : sparkNlpDir.toString(),
             result.toString(),
             vectors.toString()));
     ChildJvm.Outcome o =
@@ -332,7 +339,7 @@ public final class PeerBench {
                 + "%d rounds (settings alternated, each run in its own JVM), timed = transform + "
                 + "write.format(\"noop\") after a %d-sentence warm-up; load average %s at start, %s "
                 + "at end; run %.0f s%n%nCPU: %s%n%n",
-            Benchmark.PEER_MODEL,
+            s.model(),
             s.sentences(),
             s.threads(),
             s.partitions(),

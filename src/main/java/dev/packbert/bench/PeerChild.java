@@ -35,7 +35,8 @@ public final class PeerChild {
       int threads,
       int warmup,
       int check,
-      String miniLmDir,
+      String model,
+      String modelDir,
       String sparkNlpDir,
       String result,
       String vectors) {}
@@ -99,11 +100,11 @@ public final class PeerChild {
   /** Sentences ({@code idx}, {@code text}, ...) to ({@code idx}, {@code mean}). */
   static UnaryOperator<Dataset<Row>> pipeline(SparkSession spark, Spec spec) throws IOException {
     PeerSetting s = spec.setting();
-    Path miniLm = Path.of(spec.miniLmDir());
+    Path modelDir = Path.of(spec.modelDir());
     return switch (s.peer()) {
-      case PACKBERT_STAGE -> packBert(miniLm, s.engine());
+      case PACKBERT_STAGE -> packBert(spec.model(), modelDir, s.engine());
       case ORT_HANDWRITTEN -> {
-        HandWrittenOrtJob job = new HandWrittenOrtJob(miniLm, s.intraOpThreads(), s.batchSize());
+        HandWrittenOrtJob job = new HandWrittenOrtJob(modelDir, s.intraOpThreads(), s.batchSize());
         yield job::transform;
       }
       case SPARKNLP_BERT ->
@@ -118,9 +119,9 @@ public final class PeerChild {
    * The job's stages with the job's defaults: LPFHP, narrow rows, 128 tokens, window 10,000, mean
    * pooling.
    */
-  private static UnaryOperator<Dataset<Row>> packBert(Path miniLm, String engine)
+  private static UnaryOperator<Dataset<Row>> packBert(String model, Path modelDir, String engine)
       throws IOException {
-    ModelVocabulary mv = ModelVocabulary.read(miniLm);
+    ModelVocabulary mv = ModelVocabulary.read(modelDir);
     WordPieceTokenizerStage tok =
         new WordPieceTokenizerStage()
             .setVocabulary(Vocabulary.of(mv.tokens()))
@@ -133,7 +134,7 @@ public final class PeerChild {
             .setWindow(10_000)
             .setMaxSentencesPerRow(64);
     BertEmbedder embedder =
-        new BertEmbedder().setModel(Benchmark.PEER_MODEL).setPoolings("mean").setEngine(engine);
+        new BertEmbedder().setModel(model).setPoolings("mean").setEngine(engine);
     return in ->
         embedder
             .transform(packer.transform(tok.transform(in)))

@@ -35,6 +35,10 @@ public record PeerSetting(
     Peer(String label) {
       this.label = label;
     }
+
+    boolean isSparkNlp() {
+      return this == SPARKNLP_BERT || this == SPARKNLP_E5;
+    }
   }
 
   /** Spark NLP 5.5.3's default intra-op threads (ConfigLoader: spark.jsl.settings.onnx). */

@@ -89,6 +89,7 @@ class BenchmarkSmokeTest {
       throws Exception {
     PeerBench.Settings s =
         new PeerBench.Settings(
+            Benchmark.PEER_MODEL,
             24,
             2,
             2,

@@ -3,6 +3,8 @@ package dev.packbert.text;
 import static org.apache.spark.sql.functions.col;
 
 import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Transformer;
@@ -41,6 +43,10 @@ public class WordPieceTokenizerStage extends Transformer implements DefaultParam
   private final StringArrayParam vocab;
   private final BooleanParam lowerCase;
   private final Param<String> prefix;
+
+  // the broadcast transform last made, and the context and params it was made for
+  private transient Broadcast<BertTokenizer> shared;
+  private transient List<Object> sharedFor;
 
   public WordPieceTokenizerStage() {
     this(Identifiable$.MODULE$.randomUID("wordPieceTokenizer"));
@@ -146,18 +152,35 @@ public class WordPieceTokenizerStage extends Transformer implements DefaultParam
 
   /** The tokenizer these params describe. */
   public BertTokenizer tokenizer() {
+    requireVocab();
+    return new BertTokenizer(Vocabulary.of(Arrays.asList(getVocab())), getLowerCase());
+  }
+
+  private void requireVocab() {
     if (!isDefined(vocab)) {
       throw new IllegalStateException("vocab is not set on " + uid);
     }
-    return new BertTokenizer(Vocabulary.of(Arrays.asList(getVocab())), getLowerCase());
+  }
+
+  /**
+   * One broadcast per context and vocabulary, reused by later transforms: the job transforms once
+   * per slice, and a new broadcast each time would keep a copy of the vocabulary per slice on the
+   * driver until Spark's cleaner collects it.
+   */
+  synchronized Broadcast<BertTokenizer> sharedTokenizer(SparkContext sc) {
+    requireVocab();
+    List<Object> key = List.of(sc, Arrays.asList(getVocab()), getLowerCase());
+    if (shared == null || !key.equals(sharedFor)) {
+      shared = JavaSparkContext.fromSparkContext(sc).broadcast(tokenizer());
+      sharedFor = key;
+    }
+    return shared;
   }
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
-    Broadcast<BertTokenizer> shared =
-        JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
-            .broadcast(tokenizer());
+    Broadcast<BertTokenizer> shared = sharedTokenizer(dataset.sparkSession().sparkContext());
     String p = getPrefix();
     // The prefix joins the text only inside the tokenizer, so the text column, and the character
     // spans computed on it, stay those of the original document; a null text stays null

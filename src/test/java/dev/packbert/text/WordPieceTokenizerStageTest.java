@@ -105,4 +105,17 @@ class WordPieceTokenizerStageTest {
   private static int[] toInts(List<Integer> list) {
     return list.stream().mapToInt(Integer::intValue).toArray();
   }
+
+  @Test
+  void laterTransformsReuseTheBroadcastUntilTheTokenizerChanges() {
+    SparkSession spark = SparkTestSession.get();
+    WordPieceTokenizerStage stage =
+        new WordPieceTokenizerStage().setVocabulary(TestTexts.uncased()).setLowerCase(true);
+    var first = stage.sharedTokenizer(spark.sparkContext());
+    assertTrue(first == stage.sharedTokenizer(spark.sparkContext()), "same params, same broadcast");
+    stage.setLowerCase(false);
+    var changed = stage.sharedTokenizer(spark.sparkContext());
+    assertTrue(first != changed, "a changed param needs a new broadcast");
+    assertEquals(false, changed.value().doLowerCase());
+  }
 }

@@ -44,6 +44,9 @@ public final class EmbedJob {
   private static final String SLICE = "slice";
   private final EmbedSettings s;
 
+  // one stage for every slice, so its broadcast tokenizer is shipped once per job, not per slice
+  private WordPieceTokenizerStage tokenizer;
+
   EmbedJob(EmbedSettings settings) {
     this.s = settings;
   }
@@ -359,13 +362,16 @@ public final class EmbedJob {
   }
 
   private Dataset<Row> tokenize(Dataset<Row> sentences, ModelVocabulary vocab) {
-    // sentence-transformers' do_lower_case lower-cases before the tokenizer, whatever it says
-    boolean lower = vocab.lowerCase() || Boolean.TRUE.equals(s.modelDefaults().lowerCase());
-    return new WordPieceTokenizerStage()
-        .setVocabulary(Vocabulary.of(vocab.tokens()))
-        .setLowerCase(lower)
-        .setPrefix(s.prefix())
-        .transform(sentences);
+    if (tokenizer == null) {
+      // sentence-transformers' do_lower_case lower-cases before the tokenizer, whatever it says
+      boolean lower = vocab.lowerCase() || Boolean.TRUE.equals(s.modelDefaults().lowerCase());
+      tokenizer =
+          new WordPieceTokenizerStage()
+              .setVocabulary(Vocabulary.of(vocab.tokens()))
+              .setLowerCase(lower)
+              .setPrefix(s.prefix());
+    }
+    return tokenizer.transform(sentences);
   }
 
   private Dataset<Row> pack(Dataset<Row> tokenized, PackingStats packing) {

@@ -180,14 +180,14 @@ public class WordPieceTokenizerStage extends Transformer implements DefaultParam
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
-    Broadcast<BertTokenizer> shared = sharedTokenizer(dataset.sparkSession().sparkContext());
+    Broadcast<BertTokenizer> tok = sharedTokenizer(dataset.sparkSession().sparkContext());
     String p = getPrefix();
     // The prefix joins the text only inside the tokenizer, so the text column, and the character
     // spans computed on it, stay those of the original document; a null text stays null
     UDF1<String, int[]> f =
         p.isEmpty()
-            ? text -> shared.value().encode(text)
-            : text -> shared.value().encode(text == null ? null : p + text);
+            ? text -> tok.value().encode(text)
+            : text -> tok.value().encode(text == null ? null : p + text);
     UserDefinedFunction encode =
         functions.udf(f, DataTypes.createArrayType(DataTypes.IntegerType, false));
     return dataset.withColumn(getOutputCol(), encode.apply(col(getInputCol())));

@@ -44,9 +44,6 @@ public final class EmbedJob {
   private static final String SLICE = "slice";
   private final EmbedSettings s;
 
-  // one stage for every slice, so its broadcast tokenizer is shipped once per job, not per slice
-  private WordPieceTokenizerStage tokenizer;
-
   EmbedJob(EmbedSettings settings) {
     this.s = settings;
   }
@@ -219,10 +216,12 @@ public final class EmbedJob {
     if (resumed > 0) {
       LOG.info("resuming: {} of {} slices already committed", resumed, run.slices());
     }
+    // one stage for every slice, so its broadcast tokenizer is shipped once per job, not per slice
+    WordPieceTokenizerStage tokenizer = tokenizer(vocab);
     for (int slice = 0; slice < run.slices(); slice++) {
       if (!committed.containsKey(slice)) {
         committed.put(
-            slice, embedSlice(spark, out, docs, input.rows(), run.slices(), slice, vocab));
+            slice, embedSlice(spark, out, docs, input.rows(), run.slices(), slice, tokenizer));
       }
     }
     JobSummary summary =
@@ -245,7 +244,7 @@ public final class EmbedJob {
       long allRows,
       int slices,
       int slice,
-      ModelVocabulary vocab) {
+      WordPieceTokenizerStage tokenizer) {
     long t0 = System.nanoTime();
     Dataset<Row> docs =
         slices == 1
@@ -260,7 +259,7 @@ public final class EmbedJob {
     PackingStats packing = PackingStats.register(spark.sparkContext());
     EmbedderStats embedding = new EmbedderStats(spark.sparkContext());
     Dataset<Row> embedded =
-        embed(pack(tokenize(split(input.readable(), partitions), vocab), packing), embedding);
+        embed(pack(tokenizer.transform(split(input.readable(), partitions)), packing), embedding);
     SliceOutput where = new SliceOutput(slices, slice);
     Written written = writeVectors(spark, embedded, embedding, where);
     Rejected rejected = writeRejected(input.rejected(), embedded, where);
@@ -361,17 +360,13 @@ public final class EmbedJob {
         readable.repartition(partitions), InputReader.ID, InputReader.TEXT, s.split());
   }
 
-  private Dataset<Row> tokenize(Dataset<Row> sentences, ModelVocabulary vocab) {
-    if (tokenizer == null) {
-      // sentence-transformers' do_lower_case lower-cases before the tokenizer, whatever it says
-      boolean lower = vocab.lowerCase() || Boolean.TRUE.equals(s.modelDefaults().lowerCase());
-      tokenizer =
-          new WordPieceTokenizerStage()
-              .setVocabulary(Vocabulary.of(vocab.tokens()))
-              .setLowerCase(lower)
-              .setPrefix(s.prefix());
-    }
-    return tokenizer.transform(sentences);
+  private WordPieceTokenizerStage tokenizer(ModelVocabulary vocab) {
+    // sentence-transformers' do_lower_case lower-cases before the tokenizer, whatever it says
+    boolean lower = vocab.lowerCase() || Boolean.TRUE.equals(s.modelDefaults().lowerCase());
+    return new WordPieceTokenizerStage()
+        .setVocabulary(Vocabulary.of(vocab.tokens()))
+        .setLowerCase(lower)
+        .setPrefix(s.prefix());
   }
 
   private Dataset<Row> pack(Dataset<Row> tokenized, PackingStats packing) {

@@ -2,6 +2,7 @@ package dev.packbert.text;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.ByteArrayInputStream;
@@ -12,10 +13,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.KryoSerializer;
+import org.apache.spark.serializer.SerializerInstance;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 
 /**
  * Edge cases, each checked against HF tokenizers for both vocabularies; expectations are HF's, not
@@ -127,8 +133,33 @@ class BertTokenizerHardCasesTest {
         new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       back = (BertTokenizer) in.readObject();
     }
+    assertTokenizesAsBefore(t, back);
+  }
+
+  /**
+   * The stage broadcasts its tokenizer, and on a cluster Spark deserializes broadcast values with
+   * the job's serializer (Kryo), which never calls {@code readObject}.
+   */
+  @Test
+  void survivesSparksKryo() {
+    BertTokenizer t = new BertTokenizer(TestTexts.uncased(), true);
+    ClassTag<BertTokenizer> tag = ClassTag$.MODULE$.apply(BertTokenizer.class);
+    SerializerInstance kryo = new KryoSerializer(new SparkConf()).newInstance();
+    BertTokenizer back = kryo.deserialize(kryo.serialize(t, tag), tag);
+    assertNotSame(t, back);
+    assertTokenizesAsBefore(t, back);
+  }
+
+  /**
+   * {@code back}, an uncased tokenizer that travelled, tokenizes as HF does and as it did before.
+   */
+  private static void assertTokenizesAsBefore(BertTokenizer before, BertTokenizer back) {
     String s = CASES.get(0) + " " + CASES.get(16);
     assertArrayEquals(HfReference.encode(hfUncased, s), back.encode(s));
+    for (String t : TestTexts.europarlSentences(50, 7)) {
+      assertArrayEquals(before.encode(t), back.encode(t), t);
+    }
+    assertArrayEquals(before.encode(null), back.encode(null));
   }
 
   private static String escape(String s) {

@@ -72,22 +72,16 @@ class LocalClusterIT {
                   "spark.eventLog.enabled=true",
                   "--conf",
                   "spark.eventLog.dir=" + RUN.resolve("events").toUri()));
-      List<String> onTf = new ArrayList<>(submit);
-      onTf.addAll(job);
-      onTf.addAll(List.of("--output", RUN.resolve("cluster-out").toString()));
-      long t0 = System.nanoTime();
-      ClusterSupport.run(RUN, onTf, env, 300);
-      System.out.printf("cluster run: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+      submit.addAll(job);
+      submitAndTime(submit, env, "--output", RUN.resolve("cluster-out").toString());
       // the other engine needs its runtime on the executors, i.e. in the cluster jar
-      List<String> onOrt = new ArrayList<>(submit);
-      onOrt.addAll(job);
-      onOrt.addAll(
-          List.of(
-              "--engine", "onnxruntime", "--output", RUN.resolve("cluster-ort-out").toString()));
-      t0 = System.nanoTime();
-      ClusterSupport.run(RUN, onOrt, env, 300);
-      System.out.printf(
-          "cluster run, onnxruntime engine: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+      submitAndTime(
+          submit,
+          env,
+          "--engine",
+          "onnxruntime",
+          "--output",
+          RUN.resolve("cluster-ort-out").toString());
     } finally {
       ClusterSupport.stopCluster(RUN, env);
     }
@@ -133,6 +127,16 @@ class LocalClusterIT {
     assertEquals(2, added.size(), "two executors registered");
     assertEquals(added, ranTasks, "both executors ran tasks");
     assertFalse(ranTasks.contains("driver"), "no task ran in the driver");
+  }
+
+  /** Runs {@code submit} + {@code args} on the cluster and prints how long it took. */
+  private static void submitAndTime(List<String> submit, Map<String, String> env, String... args)
+      throws Exception {
+    List<String> command = new ArrayList<>(submit);
+    command.addAll(List.of(args));
+    long t0 = System.nanoTime();
+    ClusterSupport.run(RUN, command, env, 300);
+    System.out.printf("cluster run %s: %.1f s%n", List.of(args), (System.nanoTime() - t0) / 1e9);
   }
 
   /**

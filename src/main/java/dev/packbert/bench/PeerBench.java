@@ -2,7 +2,13 @@ package dev.packbert.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.packbert.model.BertConfig;
+import dev.packbert.model.EngineOptions;
+import dev.packbert.text.BertTokenizer;
+import dev.packbert.text.Vocabulary;
+import dev.packbert.weights.ModelLoader;
 import dev.packbert.weights.ModelRegistry;
+import dev.packbert.weights.ModelVocabulary;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,6 +35,9 @@ import org.apache.spark.sql.types.StructType;
 public final class PeerBench {
   /** PackBERT's engine when none is named. */
   public static final String DEFAULT_ENGINE = "tensorflow";
+
+  /** MatMul runs per shape and sample: ~1 s in all at MiniLM's shapes. */
+  private static final int MATMUL_SAMPLES = 10;
 
   /** {@code model}: a model name or directory with a model.onnx, which every peer runs. */
   public record Settings(
@@ -57,9 +66,56 @@ public final class PeerBench {
     Files.createDirectories(s.out());
     String loadStart = loadAverage();
     Path parquet = s.out().resolve("peer-sentences.parquet");
-    writeSentences(parquet);
+    List<String> texts = writeSentences(parquet);
     Path modelDir = ModelRegistry.resolve(s.model());
-    List<PeerSetting> settings = PeerSetting.grid(s.threads(), s.engine(), s.filter());
+    List<PeerSetting> settings =
+        PeerSetting.grid(s.threads(), s.engine(), CpuFeatures.hasBf16(), s.filter());
+    BertConfig config = ModelLoader.config(modelDir);
+    try (GemmRates matmul = new GemmRates(config, s.threads())) {
+      return run(start, loadStart, parquet, texts, modelDir, settings, config, matmul);
+    }
+  }
+
+  /** TF's fp32 MatMul at the model's three GEMM shapes on one token budget; the fastest counts. */
+  private static final class GemmRates implements AutoCloseable {
+    private final Map<String, MatmulRate> byShape = new LinkedHashMap<>();
+
+    GemmRates(BertConfig c, int threads) {
+      int h = c.hiddenSize();
+      int i = c.intermediateSize();
+      for (int[] kn : new int[][] {{h, h}, {h, i}, {i, h}}) {
+        String shape = Variant.TOKEN_BUDGET + "×" + kn[0] + "·" + kn[0] + "×" + kn[1];
+        byShape.put(
+            shape, new MatmulRate(EngineOptions.cpu(threads), Variant.TOKEN_BUDGET, kn[0], kn[1]));
+      }
+    }
+
+    void sample(int repeats) {
+      byShape.values().forEach(m -> m.sample(repeats));
+    }
+
+    Map.Entry<String, MatmulRate> fastest() {
+      return byShape.entrySet().stream()
+          .max(java.util.Comparator.comparingDouble(e -> e.getValue().rate()))
+          .orElseThrow();
+    }
+
+    @Override
+    public void close() {
+      byShape.values().forEach(MatmulRate::close);
+    }
+  }
+
+  private List<Map<String, Object>> run(
+      long start,
+      String loadStart,
+      Path parquet,
+      List<String> texts,
+      Path modelDir,
+      List<PeerSetting> settings,
+      BertConfig config,
+      GemmRates matmul)
+      throws IOException, InterruptedException {
     // only when a Spark NLP setting runs: the renaming expects MiniLM's output names
     Path sparkNlpDir =
         settings.stream().anyMatch(p -> p.peer().isSparkNlp())
@@ -69,6 +125,8 @@ public final class PeerBench {
     Map<String, Double> peaks = new LinkedHashMap<>();
     Path work = Files.createDirectories(s.out().resolve("peer-runs"));
     ObjectMapper json = new ObjectMapper();
+    // sampled between the children, never beside one: the rate of this machine at this hour
+    matmul.sample(MATMUL_SAMPLES);
     for (int round = 0; round < s.rounds(); round++) {
       for (int k = 0; k < settings.size(); k++) {
         // each round starts one setting later, so no setting always runs first or last
@@ -92,6 +150,7 @@ public final class PeerBench {
                     modelDir,
                     sparkNlpDir,
                     work);
+        matmul.sample(MATMUL_SAMPLES);
         double peak = ((Number) r.get("child_peak_rss_mb")).doubleValue();
         results.computeIfAbsent(setting.name(), x -> new ArrayList<>()).add(r);
         peaks.merge(setting.name(), peak, Math::max);
@@ -109,11 +168,15 @@ public final class PeerBench {
                 : "");
       }
     }
-    List<Map<String, Object>> rows = summarize(settings, results, peaks, work);
-    new ObjectMapper()
-        .enable(SerializationFeature.INDENT_OUTPUT)
-        .writeValue(s.out().resolve("peer.json").toFile(), rows);
-    String md = table(rows, loadStart, loadAverage(), (System.nanoTime() - start) / 1e9);
+    Map.Entry<String, MatmulRate> fastest = matmul.fastest();
+    Fp32Ceiling ceiling =
+        Fp32Ceiling.of(
+            texts, tokenizer(modelDir), config, fastest.getValue().rate(), fastest.getKey());
+    List<Map<String, Object>> rows = summarize(settings, results, peaks, work, ceiling);
+    ObjectMapper pretty = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    pretty.writeValue(s.out().resolve("peer.json").toFile(), rows);
+    pretty.writeValue(s.out().resolve("ceiling.json").toFile(), ceiling.toMap());
+    String md = table(rows, ceiling, loadStart, loadAverage(), (System.nanoTime() - start) / 1e9);
     Files.writeString(s.out().resolve("peer.md"), md);
     log.println();
     log.print(md);
@@ -187,8 +250,16 @@ public final class PeerBench {
     return json.readValue(result.toFile(), LinkedHashMap.class);
   }
 
-  /** Sentence table every child reads: idx, the packer's provenance columns, text, peer_text. */
-  private void writeSentences(Path parquet) {
+  private static BertTokenizer tokenizer(Path modelDir) throws IOException {
+    ModelVocabulary mv = ModelVocabulary.read(modelDir);
+    return new BertTokenizer(Vocabulary.of(mv.tokens()), mv.lowerCase());
+  }
+
+  /**
+   * Sentence table every child reads: idx, the packer's provenance columns, text, peer_text.
+   * Returns the texts.
+   */
+  private List<String> writeSentences(Path parquet) {
     SparkSession spark =
         SparkSession.builder()
             .master("local[" + s.threads() + "]")
@@ -228,17 +299,19 @@ public final class PeerBench {
         s.partitions(),
         parquet);
     spark.stop();
+    return sentences;
   }
 
   private List<Map<String, Object>> summarize(
       List<PeerSetting> settings,
       Map<String, List<Map<String, Object>>> results,
       Map<String, Double> peaks,
-      Path work)
+      Path work,
+      Fp32Ceiling ceiling)
       throws IOException {
     String ref =
         settings.stream()
-            .filter(p -> p.peer() == PeerSetting.Peer.PACKBERT_STAGE)
+            .filter(p -> p.peer() == PeerSetting.Peer.PACKBERT_STAGE && !p.optInPrecision())
             .map(PeerSetting::name)
             .findFirst()
             .orElse(null);
@@ -246,7 +319,9 @@ public final class PeerBench {
     double packbert = ref == null ? Double.NaN : meanRate(results.get(ref));
     Map<PeerSetting.Peer, Double> bestOfPeer = new LinkedHashMap<>();
     for (PeerSetting p : settings) {
-      bestOfPeer.merge(p.peer(), meanRate(results.get(p.name())), Math::max);
+      if (!p.optInPrecision()) {
+        bestOfPeer.merge(p.peer(), meanRate(results.get(p.name())), Math::max);
+      }
     }
     List<Map<String, Object>> rows = new ArrayList<>();
     for (PeerSetting p : settings) {
@@ -258,13 +333,16 @@ public final class PeerBench {
       row.put("intra_op_threads", p.intraOpThreads());
       row.put("batch_size", p.batchSize());
       row.put("engine", p.peer() == PeerSetting.Peer.PACKBERT_STAGE ? p.engine() : null);
+      row.put("precision", p.precision());
+      row.put("opt_in_precision", p.optInPrecision());
       row.put(
           "sentences_per_second_rounds",
           rs.stream().map(r -> ((Number) r.get("sentences_per_second")).doubleValue()).toList());
       double rate = meanRate(rs);
       row.put("sentences_per_second", rate);
-      row.put("best_of_peer", rate == bestOfPeer.get(p.peer()));
+      row.put("best_of_peer", !p.optInPrecision() && rate == bestOfPeer.get(p.peer()));
       row.put("packbert_stage_speedup", packbert / rate);
+      row.put("fp32_ceiling_share", ceiling.share(rate));
       row.put("sentences", rs.get(0).get("sentences"));
       row.put("partitions", rs.get(0).get("partitions"));
       row.put("peak_rss_mb", peaks.get(p.name()));
@@ -288,6 +366,28 @@ public final class PeerBench {
           packbert / bestOfPeer.get(peer),
           peer.label,
           bestOfPeer.get(peer));
+    }
+    log.printf(
+        Locale.ROOT,
+        "bench: fp32 ceiling %.1f sent/s (%.1f GFLOP useful work, TF MatMul %.1f GFLOP/s); PackBERT"
+            + " stage at %.1f %% of it%n",
+        ceiling.sentencesPerSecond(),
+        ceiling.usefulFlops() / 1e9,
+        ceiling.matmulFlopsPerSecond() / 1e9,
+        100 * ceiling.share(packbert));
+    for (PeerSetting p : settings) {
+      if (p.optInPrecision()) {
+        double rate = meanRate(results.get(p.name()));
+        for (PeerSetting.Peer peer : bestOfPeer.keySet()) {
+          log.printf(
+              Locale.ROOT,
+              "bench: %s (opt-in) %.1f sent/s = %.2fx the best %s setting%n",
+              p.name(),
+              rate,
+              rate / bestOfPeer.get(peer),
+              peer.label);
+        }
+      }
     }
     return rows;
   }
@@ -330,7 +430,11 @@ public final class PeerBench {
   }
 
   private String table(
-      List<Map<String, Object>> rows, String loadStart, String loadEnd, double seconds) {
+      List<Map<String, Object>> rows,
+      Fp32Ceiling ceiling,
+      String loadStart,
+      String loadEnd,
+      double seconds) {
     StringBuilder b = new StringBuilder();
     b.append(
         String.format(
@@ -351,22 +455,27 @@ public final class PeerBench {
             CpuFeatures.summary()));
     b.append(
         "| setting | defaults | sent/s (mean) | rounds | PackBERT stage × | best of its peer "
-            + "| cosine to PackBERT mean / min | max abs diff | peak RSS MB |\n");
-    b.append("|---|---|---|---|---|---|---|---|---|\n");
+            + "| % of fp32 ceiling | cosine to PackBERT mean / min | max abs diff | peak RSS MB |\n");
+    b.append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (Map<String, Object> r : rows) {
       @SuppressWarnings("unchecked")
       List<Double> rounds = (List<Double>) r.get("sentences_per_second_rounds");
       b.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %.1f | %s | %.2f | %s | %s | %s | %.0f |%n",
+              "| %s | %s | %.1f | %s | %.2f | %s | %.1f | %s | %s | %.0f |%n",
               r.get("setting"),
-              Boolean.TRUE.equals(r.get("defaults")) ? "yes" : "",
+              Boolean.TRUE.equals(r.get("defaults"))
+                  ? "yes"
+                  : Boolean.TRUE.equals(r.get("opt_in_precision"))
+                      ? "opt-in " + r.get("precision")
+                      : "",
               (Double) r.get("sentences_per_second"),
               String.join(
                   " / ", rounds.stream().map(x -> String.format(Locale.ROOT, "%.1f", x)).toList()),
               (Double) r.get("packbert_stage_speedup"),
               Boolean.TRUE.equals(r.get("best_of_peer")) ? "best" : "",
+              100 * (Double) r.get("fp32_ceiling_share"),
               r.containsKey("mean_cosine_vs_packbert")
                   ? String.format(
                       Locale.ROOT,
@@ -378,6 +487,37 @@ public final class PeerBench {
                   ? String.format(Locale.ROOT, "%.2e", (Double) r.get("max_abs_diff_vs_packbert"))
                   : "",
               (Double) r.get("peak_rss_mb")));
+    }
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%nfp32 ceiling: %d sentences, %d real tokens (each clipped to %d), %.1f GFLOP of useful"
+                + " fp32 work (real tokens only, attention within each sentence only); TF's fp32"
+                + " MatMul ran at %.1f GFLOP/s (%s, the fastest of the model's GEMM shapes, %d threads,"
+                + " sampled between the runs), so an exact"
+                + " fp32 engine that spent no time outside its GEMMs would embed **%.1f sent/s**."
+                + " Against each peer's best fp32 setting, the largest lead such an engine could"
+                + " have here:%n%n",
+            ceiling.sentences(),
+            ceiling.realTokens(),
+            BenchCorpus.MAX_TOKENS,
+            ceiling.usefulFlops() / 1e9,
+            ceiling.matmulFlopsPerSecond() / 1e9,
+            ceiling.matmulShape(),
+            s.threads(),
+            ceiling.sentencesPerSecond()));
+    for (Map<String, Object> r : rows) {
+      if (Boolean.TRUE.equals(r.get("best_of_peer"))
+          && !r.get("peer").equals(PeerSetting.Peer.PACKBERT_STAGE.label)) {
+        double rate = (Double) r.get("sentences_per_second");
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "- %s: %.2f× (PackBERT's stage: %.2f×)%n",
+                r.get("setting"),
+                ceiling.sentencesPerSecond() / rate,
+                (Double) r.get("packbert_stage_speedup")));
+      }
     }
     return b.toString();
   }

@@ -102,7 +102,7 @@ public final class PeerChild {
     PeerSetting s = spec.setting();
     Path modelDir = Path.of(spec.modelDir());
     return switch (s.peer()) {
-      case PACKBERT_STAGE -> packBert(spec.model(), modelDir, s.engine());
+      case PACKBERT_STAGE -> packBert(spec.model(), modelDir, s.engine(), s.precision());
       case ORT_HANDWRITTEN -> {
         HandWrittenOrtJob job = new HandWrittenOrtJob(modelDir, s.intraOpThreads(), s.batchSize());
         yield job::transform;
@@ -119,8 +119,8 @@ public final class PeerChild {
    * The job's stages with the job's defaults: LPFHP, narrow rows, 128 tokens, window 10,000, mean
    * pooling.
    */
-  private static UnaryOperator<Dataset<Row>> packBert(String model, Path modelDir, String engine)
-      throws IOException {
+  private static UnaryOperator<Dataset<Row>> packBert(
+      String model, Path modelDir, String engine, String precision) throws IOException {
     ModelVocabulary mv = ModelVocabulary.read(modelDir);
     WordPieceTokenizerStage tok =
         new WordPieceTokenizerStage()
@@ -134,7 +134,11 @@ public final class PeerChild {
             .setWindow(10_000)
             .setMaxSentencesPerRow(64);
     BertEmbedder embedder =
-        new BertEmbedder().setModel(model).setPoolings("mean").setEngine(engine);
+        new BertEmbedder()
+            .setModel(model)
+            .setPoolings("mean")
+            .setEngine(engine)
+            .setPrecision(precision);
     return in ->
         embedder
             .transform(packer.transform(tok.transform(in)))

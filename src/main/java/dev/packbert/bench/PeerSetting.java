@@ -13,12 +13,18 @@ import java.util.Locale;
  *     job's); 0 = the peer's own default
  * @param batchSize sentences per model call (Spark NLP's and the hand-written job's); 0 = not
  *     applicable (PackBERT batches by token budget)
- * @param engine PackBERT's engine ("tensorflow" today; the setting exists so another engine is one
- *     more row)
+ * @param engine PackBERT's engine ("tensorflow" or "onnxruntime")
+ * @param precision PackBERT's arithmetic ("fp32", the exact default; "bf16", the opt-in row that is
+ *     never a reference or a "best")
  * @param defaults whether this is the peer as it runs out of the box
  */
 public record PeerSetting(
-    Peer peer, int intraOpThreads, int batchSize, String engine, boolean defaults) {
+    Peer peer,
+    int intraOpThreads,
+    int batchSize,
+    String engine,
+    String precision,
+    boolean defaults) {
 
   public enum Peer {
     /** WordPieceTokenizerStage → SentencePacker (LPFHP, 128, the job's defaults) → BertEmbedder. */
@@ -41,16 +47,23 @@ public record PeerSetting(
     }
   }
 
+  static final String FP32 = "fp32";
+
   /** Spark NLP 5.5.3's default intra-op threads (ConfigLoader: spark.jsl.settings.onnx). */
   public static final int SPARKNLP_DEFAULT_INTRA_OP = 6;
 
   /** Spark NLP's default batchSize of BertEmbeddings. */
   public static final int SPARKNLP_DEFAULT_BATCH = 8;
 
+  /** PackBERT at bf16: shown beside the peers, outside the 1e-4 equivalence the others keep. */
+  public boolean optInPrecision() {
+    return peer == Peer.PACKBERT_STAGE && !FP32.equals(precision);
+  }
+
   public String name() {
     StringBuilder b = new StringBuilder(peer.label);
     if (peer == Peer.PACKBERT_STAGE) {
-      b.append("-lpfhp-128-").append(engine);
+      b.append(optInPrecision() ? "-" + precision : "").append("-lpfhp-128-").append(engine);
     } else {
       b.append("-intra").append(intraOpThreads).append("-batch").append(batchSize);
     }
@@ -61,12 +74,16 @@ public record PeerSetting(
    * The grid of issue 12: PackBERT's stage, the hand-written ORT job, Spark NLP BertEmbeddings at
    * intra-op threads 1 / cores / 6 × batch 8 / 32, E5Embeddings at batch 1 with 1 and 6 threads.
    * {@code cores} is local[N]'s N; every task of the hand-written job gets intra-op threads = cores
-   * per task (spark.task.cpus = 1).
+   * per task (spark.task.cpus = 1). With {@code bf16} (a CPU where oneDNN's bf16 rewrite really
+   * runs in bf16) and the TensorFlow engine, PackBERT's stage at bf16 is one more row.
    */
-  public static List<PeerSetting> grid(int cores, String engine, String filter) {
+  public static List<PeerSetting> grid(int cores, String engine, boolean bf16, String filter) {
     List<PeerSetting> all = new ArrayList<>();
-    all.add(new PeerSetting(Peer.PACKBERT_STAGE, 0, 0, engine, true));
-    all.add(new PeerSetting(Peer.ORT_HANDWRITTEN, 1, 32, engine, false));
+    all.add(new PeerSetting(Peer.PACKBERT_STAGE, 0, 0, engine, FP32, true));
+    if (bf16 && engine.equals("tensorflow")) {
+      all.add(new PeerSetting(Peer.PACKBERT_STAGE, 0, 0, engine, "bf16", false));
+    }
+    all.add(new PeerSetting(Peer.ORT_HANDWRITTEN, 1, 32, engine, FP32, false));
     for (int threads : distinct(1, cores, SPARKNLP_DEFAULT_INTRA_OP)) {
       for (int batch : new int[] {SPARKNLP_DEFAULT_BATCH, 32}) {
         all.add(
@@ -75,6 +92,7 @@ public record PeerSetting(
                 threads,
                 batch,
                 engine,
+                FP32,
                 threads == SPARKNLP_DEFAULT_INTRA_OP && batch == SPARKNLP_DEFAULT_BATCH));
       }
     }
@@ -85,6 +103,7 @@ public record PeerSetting(
               threads,
               SparkNlpPeer.E5_BATCH_SIZE,
               engine,
+              FP32,
               threads == SPARKNLP_DEFAULT_INTRA_OP));
     }
     if (filter == null || filter.isBlank() || filter.equalsIgnoreCase("all")) {

@@ -97,7 +97,8 @@ class BenchmarkSmokeTest {
             8,
             24,
             PeerBench.DEFAULT_ENGINE,
-            "packbert,ort,sparknlp-bertembeddings-average-intra1-batch8",
+            // the fp32 stage only: on a bf16 CPU "packbert" would add the bf16 row
+            "packbert-stage-lpfhp,ort,sparknlp-bertembeddings-average-intra1-batch8",
             out);
     new PeerBench(s, new PrintStream(new ByteArrayOutputStream())).run();
 
@@ -121,6 +122,15 @@ class BenchmarkSmokeTest {
     assertTrue(
         Files.readString(out.resolve("peer.md"))
             .contains("| ort-mappartitions-sorted-intra1-batch32 |"));
+    // the fp32 ceiling bounds every exact fp32 setting that ran (none spends nothing outside GEMMs)
+    JsonNode ceiling = new ObjectMapper().readTree(out.resolve("ceiling.json").toFile());
+    assertEquals(24, ceiling.get("sentences").asInt());
+    assertTrue(ceiling.get("real_tokens").asLong() > 2 * 24, ceiling.toString());
+    assertTrue(ceiling.get("tf_matmul_gflops").asDouble() > 1, ceiling.toString());
+    for (JsonNode r : rows) {
+      double share = r.get("fp32_ceiling_share").asDouble();
+      assertTrue(share > 0 && share < 1, r.toString());
+    }
   }
 
   /** --scale on one tiny input: the job's real path in a child JVM, its summary and memory read. */

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
@@ -22,7 +24,10 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
-/** A tiny random BERT built here: both loaders agree, and any 2D mask is honoured exactly. */
+/**
+ * A tiny random BERT built here: both loaders agree, and any 2D mask is honoured exactly by both
+ * engines.
+ */
 class TinyModelTest {
   @TempDir Path tmp;
 
@@ -51,9 +56,11 @@ class TinyModelTest {
     }
   }
 
-  @Test
-  void arbitraryTwoDimensionalMaskIsHonoured() {
-    BertWeights w = sharpenAttention(TinyBert.weights(11, false), 6f);
+  /** Any [L, L] mask and any positions, on both engines, against the plain-Java reference. */
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void arbitraryTwoDimensionalMaskIsHonoured(EngineKind kind) {
+    BertWeights w = sharpenAttention(TinyBert.weights(11, true), 6f);
     Random rnd = new Random(3);
     int n = 9;
     int[] ids = new int[n];
@@ -74,14 +81,15 @@ class TinyModelTest {
     PackedBatch b =
         new PackedBatch(
             1, n, ids, new int[n], pos, seg, mask, new int[] {0}, new int[] {0}, new int[] {n});
-    try (BertEngine e = new BertEngine(w, EngineOptions.cpu(1))) {
+    try (EmbeddingEngine e = EmbeddingEngine.open(w, EngineOptions.cpu(1).withEngine(kind))) {
       float[] got = e.tokenVectors(b);
       float[][] expected = ReferenceBert.lastHidden(w, toLong(ids), pos, m2);
       double d = maxDiff(got, expected);
-      assertTrue(d < 1e-4, "engine vs hand-computed masked attention: " + d);
+      assertTrue(d < 1e-4, kind + " engine vs hand-computed masked attention: " + d);
       float[][] unmasked = ReferenceBert.lastHidden(w, toLong(ids), pos, null);
       System.out.printf(
-          "masked engine vs reference %.2e; mask effect %.2e%n", d, maxDiff(got, unmasked));
+          "%s masked engine vs reference %.2e; mask effect %.2e%n",
+          kind, d, maxDiff(got, unmasked));
       assertTrue(
           maxDiff(got, unmasked) > 10 * 1e-4, "the mask must matter well beyond the tolerance");
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.packbert.job.PackBertCli;
+import dev.packbert.job.RunCounts;
 import dev.packbert.s3.LocalS3Server;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -33,20 +34,6 @@ class DriverKillIT {
   static final Path ROOT = ClusterSupport.ROOT;
   static final Path RUN = ROOT.resolve("target/it-driver-kill");
   static final Path INPUT = ROOT.resolve("src/main/resources/sample/europarl-en-300.jsonl");
-  static final List<String> COUNTS =
-      List.of(
-          "input_rows",
-          "documents",
-          "rejected_rows",
-          "sentences",
-          "tokens",
-          "packed_rows",
-          "token_slots",
-          "padding_efficiency",
-          "truncated",
-          "split_sentences",
-          "failed_rows",
-          "slices");
 
   private static JsonNode referenceSummary;
   private static Map<String, JsonNode> reference;
@@ -223,7 +210,7 @@ class DriverKillIT {
     assertTrue(worst <= 1e-5, "max |Δ| " + worst);
     System.out.printf(
         "%d rows = the clean run's, max |Δ| %.2e, counts equal%n", rows.size(), worst);
-    for (String f : COUNTS) {
+    for (String f : RunCounts.FIELDS) {
       assertEquals(referenceSummary.get(f), summary.get(f), f);
     }
     assertEquals(reference.size(), summary.get("sentences").asLong());

@@ -28,20 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ResumeTest {
   static final String SAMPLE = "src/main/resources/sample/europarl-en-24.txt";
   static final ObjectMapper JSON = new ObjectMapper();
-  static final List<String> COUNTS =
-      List.of(
-          "input_rows",
-          "documents",
-          "rejected_rows",
-          "sentences",
-          "tokens",
-          "packed_rows",
-          "token_slots",
-          "padding_efficiency",
-          "truncated",
-          "split_sentences",
-          "failed_rows",
-          "slices");
 
   @TempDir static Path tmp;
   static Path clean;
@@ -220,7 +206,7 @@ class ResumeTest {
     a.add("--resume");
     assertEquals(0, JobRuns.run(a.toArray(String[]::new)).exit());
     JsonNode again = summary(out);
-    for (String f : COUNTS) {
+    for (String f : RunCounts.FIELDS) {
       assertEquals(first.get(f), again.get(f), f);
     }
     assertEquals(summary(clean).get("sentences"), again.get("sentences"));
@@ -242,7 +228,7 @@ class ResumeTest {
     assertTrue(worst <= 1e-5, "max |Δ| " + worst);
     JsonNode sa = summary(expected);
     JsonNode sb = summary(actual);
-    for (String f : COUNTS) {
+    for (String f : RunCounts.FIELDS) {
       assertEquals(sa.get(f), sb.get(f), f);
     }
   }

@@ -28,8 +28,9 @@ import org.apache.spark.sql.types.StructType;
  * The strongest job a careful user writes by hand with ONNX Runtime: mapPartitions over the
  * sentences, one OrtSession per executor JVM (ALL_OPT, intra-op threads = cores per task), each
  * partition sorted by length, batches padded to their longest (sentence-transformers' encode()),
- * mean pooling under the attention mask, partition order restored. Same .onnx and the same
- * WordPiece ids as PackBERT (clipped to 128 tokens as every row of the bench).
+ * the model's pooling (mean under the attention mask, or the [CLS] token's vector), partition order
+ * restored. Same .onnx and the same WordPiece ids as PackBERT (clipped to 128 tokens as every row
+ * of the bench).
  */
 public final class HandWrittenOrtJob implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -37,19 +38,22 @@ public final class HandWrittenOrtJob implements MapPartitionsFunction<Row, Row> 
   public static final StructType OUTPUT =
       new StructType()
           .add("idx", DataTypes.IntegerType)
-          .add("mean", DataTypes.createArrayType(DataTypes.FloatType, false));
+          .add("vector", DataTypes.createArrayType(DataTypes.FloatType, false));
 
   private final String modelDir;
   private final int intraOpThreads;
   private final int batchSize;
+  private final boolean cls;
 
-  public HandWrittenOrtJob(Path modelDir, int intraOpThreads, int batchSize) {
+  /** {@code cls}: the [CLS] token's vector (BGE's pooling) instead of the mean. */
+  public HandWrittenOrtJob(Path modelDir, int intraOpThreads, int batchSize, boolean cls) {
     this.modelDir = modelDir.toString();
     this.intraOpThreads = intraOpThreads;
     this.batchSize = batchSize;
+    this.cls = cls;
   }
 
-  /** Sentences in ({@code idx}, {@code text}), vectors out ({@code idx}, {@code mean}). */
+  /** Sentences in ({@code idx}, {@code text}), vectors out ({@code idx}, {@code vector}). */
   public Dataset<Row> transform(Dataset<Row> sentences) {
     return sentences.select("idx", "text").mapPartitions(this, Encoders.row(OUTPUT));
   }
@@ -71,7 +75,7 @@ public final class HandWrittenOrtJob implements MapPartitionsFunction<Row, Row> 
     float[][] vectors = new float[tokens.size()][];
     for (int start = 0; start < order.length; start += batchSize) {
       Integer[] batch = Arrays.copyOfRange(order, start, Math.min(order.length, start + batchSize));
-      float[][] pooled = ex.embed(batch, tokens);
+      float[][] pooled = ex.embed(batch, tokens, cls);
       for (int k = 0; k < batch.length; k++) {
         vectors[batch[k]] = pooled[k];
       }
@@ -84,10 +88,11 @@ public final class HandWrittenOrtJob implements MapPartitionsFunction<Row, Row> 
   }
 
   /**
-   * One session and tokenizer per executor JVM, shared by its tasks (OrtSession is thread-safe).
+   * One session and tokenizer per model per executor JVM, shared by its tasks (OrtSession is
+   * thread-safe).
    */
   private static final class Executor {
-    private static Executor instance;
+    private static final Map<String, Executor> BY_MODEL = new HashMap<>();
 
     final OrtEnvironment env = OrtEnvironment.getEnvironment();
     final OrtSession session;
@@ -108,10 +113,13 @@ public final class HandWrittenOrtJob implements MapPartitionsFunction<Row, Row> 
     }
 
     static synchronized Executor get(String dir, int threads) throws OrtException {
-      if (instance == null) {
-        instance = new Executor(dir, threads);
+      String key = dir + "#" + threads;
+      Executor e = BY_MODEL.get(key);
+      if (e == null) {
+        e = new Executor(dir, threads);
+        BY_MODEL.put(key, e);
       }
-      return instance;
+      return e;
     }
 
     private void close() {
@@ -122,8 +130,8 @@ public final class HandWrittenOrtJob implements MapPartitionsFunction<Row, Row> 
       }
     }
 
-    /** Mean-pooled vectors of the sentences {@code batch} (indices into tokens). */
-    float[][] embed(Integer[] batch, List<int[]> tokens) throws OrtException {
+    /** Mean-pooled (or [CLS]) vectors of the sentences {@code batch} (indices into tokens). */
+    float[][] embed(Integer[] batch, List<int[]> tokens, boolean cls) throws OrtException {
       int width = 0;
       for (int i : batch) {
         width = Math.max(width, tokens.get(i).length);
@@ -151,6 +159,10 @@ public final class HandWrittenOrtJob implements MapPartitionsFunction<Row, Row> 
           float[][][] hidden = (float[][][]) r.get(0).getValue();
           float[][] out = new float[batch.length][];
           for (int k = 0; k < batch.length; k++) {
+            if (cls) {
+              out[k] = hidden[k][0];
+              continue;
+            }
             int n = tokens.get(batch[k]).length;
             float[] v = new float[hidden[k][0].length];
             for (int j = 0; j < n; j++) {

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.packbert.model.BertConfig;
 import dev.packbert.model.EngineOptions;
+import dev.packbert.model.Pooling;
 import dev.packbert.text.BertTokenizer;
 import dev.packbert.text.Vocabulary;
+import dev.packbert.weights.ModelDefaults;
 import dev.packbert.weights.ModelLoader;
 import dev.packbert.weights.ModelRegistry;
 import dev.packbert.weights.ModelVocabulary;
@@ -205,6 +207,7 @@ public final class PeerBench {
             s.warmup(),
             round == 0 ? Math.min(s.check(), s.sentences()) : 0,
             s.model(),
+            pooling(s.model()),
             modelDir.toString(),
             sparkNlpDir == null ? null : sparkNlpDir.toString(),
             result.toString(),
@@ -248,6 +251,15 @@ public final class PeerBench {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> read(ObjectMapper json, Path result) throws IOException {
     return json.readValue(result.toFile(), LinkedHashMap.class);
+  }
+
+  /**
+   * The model's own pooling where it is [CLS] alone (bge), else mean: what PackBERT's stage and the
+   * hand-written job both compute (Spark NLP's peers always average).
+   */
+  static String pooling(String model) {
+    java.util.EnumSet<Pooling> own = ModelDefaults.of(model, Map.of()).pooling();
+    return own != null && own.equals(java.util.EnumSet.of(Pooling.CLS)) ? "cls" : "mean";
   }
 
   private static BertTokenizer tokenizer(Path modelDir) throws IOException {
@@ -439,11 +451,13 @@ public final class PeerBench {
     b.append(
         String.format(
             Locale.ROOT,
-            "model %s (same .onnx weights for every peer), %d sentences, local[%d], %d partitions, "
+            "model %s (same .onnx weights for every peer; PackBERT and the ORT job pool by %s), %d"
+                + " sentences, local[%d], %d partitions, "
                 + "%d rounds (settings alternated, each run in its own JVM), timed = transform + "
                 + "write.format(\"noop\") after a %d-sentence warm-up; load average %s at start, %s "
                 + "at end; run %.0f s%n%nCPU: %s%n%n",
             s.model(),
+            pooling(s.model()),
             s.sentences(),
             s.threads(),
             s.partitions(),

@@ -36,6 +36,7 @@ public final class PeerChild {
       int warmup,
       int check,
       String model,
+      String pooling,
       String modelDir,
       String sparkNlpDir,
       String result,
@@ -97,14 +98,17 @@ public final class PeerChild {
     df.write().format("noop").mode("overwrite").save();
   }
 
-  /** Sentences ({@code idx}, {@code text}, ...) to ({@code idx}, {@code mean}). */
+  /** Sentences ({@code idx}, {@code text}, ...) to ({@code idx}, {@code vector}). */
   static UnaryOperator<Dataset<Row>> pipeline(SparkSession spark, Spec spec) throws IOException {
     PeerSetting s = spec.setting();
     Path modelDir = Path.of(spec.modelDir());
     return switch (s.peer()) {
-      case PACKBERT_STAGE -> packBert(spec.model(), modelDir, s.engine(), s.precision());
+      case PACKBERT_STAGE ->
+          packBert(spec.model(), modelDir, s.engine(), s.precision(), spec.pooling());
       case ORT_HANDWRITTEN -> {
-        HandWrittenOrtJob job = new HandWrittenOrtJob(modelDir, s.intraOpThreads(), s.batchSize());
+        HandWrittenOrtJob job =
+            new HandWrittenOrtJob(
+                modelDir, s.intraOpThreads(), s.batchSize(), spec.pooling().equals("cls"));
         yield job::transform;
       }
       case SPARKNLP_BERT ->
@@ -116,11 +120,12 @@ public final class PeerChild {
   }
 
   /**
-   * The job's stages with the job's defaults: LPFHP, narrow rows, 128 tokens, window 10,000, mean
-   * pooling.
+   * The job's stages with the job's defaults: LPFHP, narrow rows, 128 tokens, window 10,000, the
+   * model's pooling (mean or cls).
    */
   private static UnaryOperator<Dataset<Row>> packBert(
-      String model, Path modelDir, String engine, String precision) throws IOException {
+      String model, Path modelDir, String engine, String precision, String pooling)
+      throws IOException {
     ModelVocabulary mv = ModelVocabulary.read(modelDir);
     WordPieceTokenizerStage tok =
         new WordPieceTokenizerStage()
@@ -136,13 +141,13 @@ public final class PeerChild {
     BertEmbedder embedder =
         new BertEmbedder()
             .setModel(model)
-            .setPoolings("mean")
+            .setPoolings(pooling)
             .setEngine(engine)
             .setPrecision(precision);
     return in ->
         embedder
             .transform(packer.transform(tok.transform(in)))
-            .select(col("doc_id").cast("int").as("idx"), col("mean"));
+            .select(col("doc_id").cast("int").as("idx"), col(pooling).as("vector"));
   }
 
   /**
@@ -154,7 +159,7 @@ public final class PeerChild {
             .transform(in.select(col("idx"), col("peer_text").as("text")))
             .select(
                 col("idx"),
-                col("sentence_embeddings").getItem(0).getField("embeddings").as("mean"));
+                col("sentence_embeddings").getItem(0).getField("embeddings").as("vector"));
   }
 
   /** {@code count} vectors in idx order: int count, int hidden, then count × hidden floats. */

@@ -33,4 +33,16 @@ public final class FlopModel {
   public double sentenceFlops(int n) {
     return n * denseFlopsPerToken() + (double) c.numLayers() * 4.0 * n * n * c.hiddenSize();
   }
+
+  /**
+   * The useful FLOPs when only the [CLS] vector is kept (cls or pooler pooling): in the last layer
+   * every token still needs its key and value (4·H² each), but only [CLS] needs its query, output
+   * projection and FFN (4·H² + 4·H·I), and attention has one query (4·n·H).
+   */
+  public double clsSentenceFlops(int n) {
+    double h = c.hiddenSize();
+    double i = c.intermediateSize();
+    double allButLast = (c.numLayers() - 1) * (n * (8 * h * h + 4 * h * i) + 4.0 * n * n * h);
+    return allButLast + n * 4 * h * h + 4 * h * h + 4 * h * i + 4.0 * n * h;
+  }
 }

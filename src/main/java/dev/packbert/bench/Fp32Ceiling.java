@@ -28,16 +28,24 @@ public record Fp32Ceiling(
     double matmulFlopsPerSecond,
     String matmulShape) {
 
-  /** The useful work of {@code texts} as {@code tok} splits them and {@code c} computes them. */
+  /**
+   * The useful work of {@code texts} as {@code tok} splits them and {@code c} computes them; {@code
+   * clsOnly} where only the [CLS] vector is kept (less work in the last layer).
+   */
   public static Fp32Ceiling of(
-      List<String> texts, BertTokenizer tok, BertConfig c, double matmulRate, String shape) {
+      List<String> texts,
+      BertTokenizer tok,
+      BertConfig c,
+      boolean clsOnly,
+      double matmulRate,
+      String shape) {
     FlopModel flops = new FlopModel(c);
     long tokens = 0;
     double work = 0;
     for (String t : texts) {
       int n = OverLength.truncate(tok.encode(t), BenchCorpus.MAX_TOKENS).length;
       tokens += n;
-      work += flops.sentenceFlops(n);
+      work += clsOnly ? flops.clsSentenceFlops(n) : flops.sentenceFlops(n);
     }
     return new Fp32Ceiling(texts.size(), tokens, work, matmulRate, shape);
   }

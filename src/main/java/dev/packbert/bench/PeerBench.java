@@ -173,7 +173,12 @@ public final class PeerBench {
     Map.Entry<String, MatmulRate> fastest = matmul.fastest();
     Fp32Ceiling ceiling =
         Fp32Ceiling.of(
-            texts, tokenizer(modelDir), config, fastest.getValue().rate(), fastest.getKey());
+            texts,
+            tokenizer(modelDir),
+            config,
+            pooling(s.model()).equals("cls"),
+            fastest.getValue().rate(),
+            fastest.getKey());
     List<Map<String, Object>> rows = summarize(settings, results, peaks, work, ceiling);
     ObjectMapper pretty = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     pretty.writeValue(s.out().resolve("peer.json").toFile(), rows);
@@ -506,7 +511,7 @@ public final class PeerBench {
         String.format(
             Locale.ROOT,
             "%nfp32 ceiling: %d sentences, %d real tokens (each clipped to %d), %.1f GFLOP of useful"
-                + " fp32 work (real tokens only, attention within each sentence only); TF's fp32"
+                + " fp32 work (real tokens only, attention within each sentence only%s); TF's fp32"
                 + " MatMul ran at %.1f GFLOP/s (%s, the fastest of the model's GEMM shapes, %d threads,"
                 + " sampled between the runs), so an exact"
                 + " fp32 engine that spent no time outside its GEMMs would embed **%.1f sent/s**."
@@ -516,6 +521,9 @@ public final class PeerBench {
             ceiling.realTokens(),
             BenchCorpus.MAX_TOKENS,
             ceiling.usefulFlops() / 1e9,
+            pooling(s.model()).equals("cls")
+                ? "; in the last layer, keys and values of every token but the rest for [CLS] only"
+                : "",
             ceiling.matmulFlopsPerSecond() / 1e9,
             ceiling.matmulShape(),
             s.threads(),

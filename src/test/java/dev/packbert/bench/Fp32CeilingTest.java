@@ -17,7 +17,7 @@ class Fp32CeilingTest {
         new BertTokenizer(
             Vocabulary.of(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "a", "b")), true);
     // 3 and 5 tokens with [CLS]/[SEP]; per layer and token 8·H² + 4·H·I = 512 + 1024, plus 4·n·H
-    Fp32Ceiling c = Fp32Ceiling.of(List.of("a", "a b a"), tok, TINY, 1e9, "m×k·k×n");
+    Fp32Ceiling c = Fp32Ceiling.of(List.of("a", "a b a"), tok, TINY, false, 1e9, "m×k·k×n");
     double work = 2 * (3 * 1536 + 4 * 3 * 3 * 8) + 2 * (5 * 1536 + 4 * 5 * 5 * 8);
     assertEquals(8, c.realTokens());
     assertEquals(work, c.usefulFlops(), 1e-9);
@@ -29,7 +29,17 @@ class Fp32CeilingTest {
   void overLongSentencesCountAsTheBenchClipsThem() {
     BertTokenizer tok =
         new BertTokenizer(Vocabulary.of(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "a")), true);
-    Fp32Ceiling c = Fp32Ceiling.of(List.of("a ".repeat(500)), tok, TINY, 1e9, "m×k·k×n");
+    Fp32Ceiling c = Fp32Ceiling.of(List.of("a ".repeat(500)), tok, TINY, false, 1e9, "m×k·k×n");
     assertEquals(BenchCorpus.MAX_TOKENS, c.realTokens());
+  }
+
+  @Test
+  void keepingOnlyClsLeavesTheLastLayerTheKeysAndValuesOfEveryToken() {
+    FlopModel f = new FlopModel(TINY);
+    // 2 layers, H = 8, I = 32, n = 5: layer 0 in full; layer 1: K, V for 5 tokens (5·4·64), Q and
+    // output projection (4·64) and FFN (4·8·32) for [CLS], attention for one query (4·5·8)
+    double full0 = 5 * 1536 + 4 * 5 * 5 * 8;
+    assertEquals(full0 + 5 * 256 + 256 + 1024 + 160, f.clsSentenceFlops(5), 1e-9);
+    assertEquals(2 * full0, f.sentenceFlops(5), 1e-9);
   }
 }

@@ -3,7 +3,6 @@ package dev.packbert.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.packbert.model.BertConfig;
-import dev.packbert.model.EngineOptions;
 import dev.packbert.model.Pooling;
 import dev.packbert.text.BertTokenizer;
 import dev.packbert.text.Vocabulary;
@@ -75,36 +74,6 @@ public final class PeerBench {
     BertConfig config = ModelLoader.config(modelDir);
     try (GemmRates matmul = new GemmRates(config, s.threads())) {
       return run(start, loadStart, parquet, texts, modelDir, settings, config, matmul);
-    }
-  }
-
-  /** TF's fp32 MatMul at the model's three GEMM shapes on one token budget; the fastest counts. */
-  private static final class GemmRates implements AutoCloseable {
-    private final Map<String, MatmulRate> byShape = new LinkedHashMap<>();
-
-    GemmRates(BertConfig c, int threads) {
-      int h = c.hiddenSize();
-      int i = c.intermediateSize();
-      for (int[] kn : new int[][] {{h, h}, {h, i}, {i, h}}) {
-        String shape = Variant.TOKEN_BUDGET + "×" + kn[0] + "·" + kn[0] + "×" + kn[1];
-        byShape.put(
-            shape, new MatmulRate(EngineOptions.cpu(threads), Variant.TOKEN_BUDGET, kn[0], kn[1]));
-      }
-    }
-
-    void sample(int repeats) {
-      byShape.values().forEach(m -> m.sample(repeats));
-    }
-
-    Map.Entry<String, MatmulRate> fastest() {
-      return byShape.entrySet().stream()
-          .max(java.util.Comparator.comparingDouble(e -> e.getValue().rate()))
-          .orElseThrow();
-    }
-
-    @Override
-    public void close() {
-      byShape.values().forEach(MatmulRate::close);
     }
   }
 

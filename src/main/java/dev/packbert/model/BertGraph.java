@@ -1,6 +1,7 @@
 package dev.packbert.model;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,8 @@ import org.tensorflow.types.TInt32;
  * <p>Pooling happens in the graph so that only {@code [S, H]} arrays cross into Java: {@link
  * #TOKEN_SENTENCE} ({@code [B*L]}: the sentence index of each token, -1 for padding, which
  * UnsortedSegmentSum drops), {@link #CLS_INDEX} ({@code [S]}: flat index of each sentence's first
- * token) and {@link #NUM_SENTENCES} (scalar).
+ * token) and {@link #NUM_SENTENCES} (scalar). {@link #OUT_CLS} and {@link #OUT_POOLER} take the
+ * last layer's attention over every token but its output projection and FFN on the [CLS] rows only.
  *
  * <p>Weights live in resource variables assigned once from fed tensors, not in graph constants: the
  * graph stays a few hundred KB, and grappler does not constant-fold 400 MB of weights.
@@ -58,7 +60,8 @@ public final class BertGraph {
   /** weight name → [placeholder op name, assign op name], used once to load the weights. */
   private final Map<String, String[]> weightFeeds = new LinkedHashMap<>();
 
-  private final Map<String, Operand<TFloat32>> reads = new java.util.HashMap<>();
+  /** weight name → its one ReadVariableOp, so a weight used twice is read once. */
+  private final Map<String, Operand<TFloat32>> reads = new HashMap<>();
 
   private final Ops tf;
 

@@ -1,10 +1,7 @@
 package dev.packbert.bench;
 
 import dev.packbert.model.BertConfig;
-import dev.packbert.pack.OverLength;
-import dev.packbert.text.BertTokenizer;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,25 +26,20 @@ public record Fp32Ceiling(
     String matmulShape) {
 
   /**
-   * The useful work of {@code texts} as {@code tok} splits them and {@code c} computes them; {@code
-   * clsOnly} where only the [CLS] vector is kept (less work in the last layer).
+   * The useful work of {@code sentences} (their ids as {@link BenchCorpus#tokenize} clips them) as
+   * {@code c} computes them; {@code clsOnly} where only the [CLS] vector is kept (less work in the
+   * last layer).
    */
   public static Fp32Ceiling of(
-      List<String> texts,
-      BertTokenizer tok,
-      BertConfig c,
-      boolean clsOnly,
-      double matmulRate,
-      String shape) {
+      int[][] sentences, BertConfig c, boolean clsOnly, double matmulRate, String shape) {
     FlopModel flops = new FlopModel(c);
     long tokens = 0;
     double work = 0;
-    for (String t : texts) {
-      int n = OverLength.truncate(tok.encode(t), BenchCorpus.MAX_TOKENS).length;
-      tokens += n;
-      work += clsOnly ? flops.clsSentenceFlops(n) : flops.sentenceFlops(n);
+    for (int[] ids : sentences) {
+      tokens += ids.length;
+      work += clsOnly ? flops.clsSentenceFlops(ids.length) : flops.sentenceFlops(ids.length);
     }
-    return new Fp32Ceiling(texts.size(), tokens, work, matmulRate, shape);
+    return new Fp32Ceiling(sentences.length, tokens, work, matmulRate, shape);
   }
 
   /** Sentences per second at 100 % of the MatMul rate with nothing else to do. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.packbert.model.BertConfig;
 import dev.packbert.model.Pooling;
-import dev.packbert.text.BertTokenizer;
 import dev.packbert.text.Vocabulary;
 import dev.packbert.weights.ModelDefaults;
 import dev.packbert.weights.ModelLoader;
@@ -140,10 +139,10 @@ public final class PeerBench {
       }
     }
     Map.Entry<String, MatmulRate> fastest = matmul.fastest();
+    ModelVocabulary mv = ModelVocabulary.read(modelDir);
     Fp32Ceiling ceiling =
         Fp32Ceiling.of(
-            texts,
-            tokenizer(modelDir),
+            BenchCorpus.tokenize(texts, Vocabulary.of(mv.tokens()), mv.lowerCase()),
             config,
             pooling(s.model()).equals("cls"),
             fastest.getValue().rate(),
@@ -236,11 +235,6 @@ public final class PeerBench {
   static String pooling(String model) {
     java.util.EnumSet<Pooling> own = ModelDefaults.of(model, Map.of()).pooling();
     return own != null && own.equals(java.util.EnumSet.of(Pooling.CLS)) ? "cls" : "mean";
-  }
-
-  private static BertTokenizer tokenizer(Path modelDir) throws IOException {
-    ModelVocabulary mv = ModelVocabulary.read(modelDir);
-    return new BertTokenizer(Vocabulary.of(mv.tokens()), mv.lowerCase());
   }
 
   /**

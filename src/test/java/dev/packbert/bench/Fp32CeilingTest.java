@@ -3,7 +3,6 @@ package dev.packbert.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.packbert.model.BertConfig;
-import dev.packbert.text.BertTokenizer;
 import dev.packbert.text.Vocabulary;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,11 +12,10 @@ class Fp32CeilingTest {
 
   @Test
   void ceilingIsTheMatmulRateOverTheUsefulWorkPerSentence() {
-    BertTokenizer tok =
-        new BertTokenizer(
-            Vocabulary.of(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "a", "b")), true);
+    Vocabulary vocab = Vocabulary.of(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "a", "b"));
     // 3 and 5 tokens with [CLS]/[SEP]; per layer and token 8·H² + 4·H·I = 512 + 1024, plus 4·n·H
-    Fp32Ceiling c = Fp32Ceiling.of(List.of("a", "a b a"), tok, TINY, false, 1e9, "m×k·k×n");
+    int[][] ids = BenchCorpus.tokenize(List.of("a", "a b a"), vocab, true);
+    Fp32Ceiling c = Fp32Ceiling.of(ids, TINY, false, 1e9, "m×k·k×n");
     double work = 2 * (3 * 1536 + 4 * 3 * 3 * 8) + 2 * (5 * 1536 + 4 * 5 * 5 * 8);
     assertEquals(8, c.realTokens());
     assertEquals(work, c.usefulFlops(), 1e-9);
@@ -27,9 +25,9 @@ class Fp32CeilingTest {
 
   @Test
   void overLongSentencesCountAsTheBenchClipsThem() {
-    BertTokenizer tok =
-        new BertTokenizer(Vocabulary.of(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "a")), true);
-    Fp32Ceiling c = Fp32Ceiling.of(List.of("a ".repeat(500)), tok, TINY, false, 1e9, "m×k·k×n");
+    Vocabulary vocab = Vocabulary.of(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "a"));
+    int[][] ids = BenchCorpus.tokenize(List.of("a ".repeat(500)), vocab, true);
+    Fp32Ceiling c = Fp32Ceiling.of(ids, TINY, false, 1e9, "m×k·k×n");
     assertEquals(BenchCorpus.MAX_TOKENS, c.realTokens());
   }
 

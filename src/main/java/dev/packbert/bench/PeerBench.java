@@ -55,9 +55,13 @@ public final class PeerBench {
   private final Settings s;
   private final PrintStream log;
 
+  /** "cls" or "mean": what PackBERT's stage and the hand-written job keep, read once. */
+  private final String pooling;
+
   public PeerBench(Settings s, PrintStream log) {
     this.s = s;
     this.log = log;
+    this.pooling = pooling(s.model());
   }
 
   /** The per-setting rows (also in DIR/peer.json), the PackBERT stage first. */
@@ -144,7 +148,7 @@ public final class PeerBench {
         Fp32Ceiling.of(
             BenchCorpus.tokenize(texts, Vocabulary.of(mv.tokens()), mv.lowerCase()),
             config,
-            pooling(s.model()).equals("cls"),
+            pooling.equals("cls"),
             fastest.getValue().rate(),
             fastest.getKey());
     List<Map<String, Object>> rows = summarize(settings, results, peaks, work, ceiling);
@@ -153,7 +157,7 @@ public final class PeerBench {
     pretty.writeValue(s.out().resolve("ceiling.json").toFile(), ceiling.toMap());
     String md =
         PeerTable.markdown(
-            s, rows, ceiling, loadStart, loadAverage(), (System.nanoTime() - start) / 1e9);
+            s, pooling, rows, ceiling, loadStart, loadAverage(), (System.nanoTime() - start) / 1e9);
     Files.writeString(s.out().resolve("peer.md"), md);
     log.println();
     log.print(md);
@@ -182,7 +186,7 @@ public final class PeerBench {
             s.warmup(),
             round == 0 ? Math.min(s.check(), s.sentences()) : 0,
             s.model(),
-            pooling(s.model()),
+            pooling,
             modelDir.toString(),
             sparkNlpDir == null ? null : sparkNlpDir.toString(),
             result.toString(),
@@ -232,7 +236,7 @@ public final class PeerBench {
    * The model's own pooling where it is [CLS] alone (bge), else mean: what PackBERT's stage and the
    * hand-written job both compute (Spark NLP's peers always average).
    */
-  static String pooling(String model) {
+  private static String pooling(String model) {
     java.util.EnumSet<Pooling> own = ModelDefaults.of(model, Map.of()).pooling();
     return own != null && own.equals(java.util.EnumSet.of(Pooling.CLS)) ? "cls" : "mean";
   }

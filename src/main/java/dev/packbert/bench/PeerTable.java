@@ -12,6 +12,7 @@ final class PeerTable {
 
   static String markdown(
       PeerBench.Settings s,
+      String pooling,
       List<Map<String, Object>> rows,
       Fp32Ceiling ceiling,
       String loadStart,
@@ -27,7 +28,7 @@ final class PeerTable {
                 + "write.format(\"noop\") after a %d-sentence warm-up; load average %s at start, %s "
                 + "at end; run %.0f s%n%nCPU: %s%n%n",
             s.model(),
-            PeerBench.pooling(s.model()),
+            pooling,
             s.sentences(),
             s.threads(),
             s.partitions(),
@@ -86,7 +87,7 @@ final class PeerTable {
             ceiling.realTokens(),
             BenchCorpus.MAX_TOKENS,
             ceiling.usefulFlops() / 1e9,
-            PeerBench.pooling(s.model()).equals("cls")
+            pooling.equals("cls")
                 ? "; in the last layer, keys and values of every token but the rest for [CLS] only"
                 : "",
             ceiling.matmulFlopsPerSecond() / 1e9,

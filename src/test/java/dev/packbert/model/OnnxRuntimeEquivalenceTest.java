@@ -36,7 +36,10 @@ class OnnxRuntimeEquivalenceTest {
     try (BertEngine engine = new BertEngine(ref.weights, EngineOptions.cpu(2))) {
       SentenceVectors v = engine.embed(packed, EnumSet.of(Pooling.MEAN));
       for (int s = 0; s < ref.sentences.size(); s++) {
-        worst = Math.max(worst, maxAbsDiff(v.vector(Pooling.MEAN, s), ref.expected.get(s)));
+        worst =
+            Math.max(
+                worst,
+                OnnxRuntimeEngineTest.maxDiff(v.vector(Pooling.MEAN, s), ref.expected.get(s)));
       }
     }
     System.out.printf("MiniLM packed vs ONNX Runtime: max abs diff %.2e%n", worst);
@@ -60,7 +63,7 @@ class OnnxRuntimeEquivalenceTest {
       for (int s = 0; s < ref.sentences.size(); s++) {
         float[] got = v.vector(Pooling.MEAN, s);
         minCosine = Math.min(minCosine, cosine(got, ref.expected.get(s)));
-        worst = Math.max(worst, maxAbsDiff(got, ref.expected.get(s)));
+        worst = Math.max(worst, OnnxRuntimeEngineTest.maxDiff(got, ref.expected.get(s)));
       }
     }
     System.out.printf(
@@ -100,14 +103,6 @@ class OnnxRuntimeEquivalenceTest {
       }
       return new Reference(w, sentences, expected);
     }
-  }
-
-  private static double maxAbsDiff(float[] a, float[] b) {
-    double worst = 0;
-    for (int i = 0; i < a.length; i++) {
-      worst = Math.max(worst, Math.abs(a[i] - b[i]));
-    }
-    return worst;
   }
 
   private static double cosine(float[] a, float[] b) {

@@ -5,7 +5,7 @@
 #
 # What it adds: the Java 17 --add-opens for driver and executors, conf/spark-submit.conf as --conf defaults
 # (files in PACKBERT_SUBMIT_CONF, space separated, replace it), the cluster jar
-# (target/packbert-*-cluster.jar, or PACKBERT_APP_JAR) and, for a named model, the model's own jar as --jars
+# (packbert/target/packbert-*-cluster.jar, or PACKBERT_APP_JAR) and, for a named model, the model's own jar as --jars
 # (from ~/.m2, or PACKBERT_MODEL_JAR). A model given as a directory (hdfs://, s3a://, a path on every node)
 # needs no jar.
 #
@@ -52,7 +52,7 @@ model_jar() {
 
 APP_JAR="${PACKBERT_APP_JAR:-}"
 if [[ -z "$APP_JAR" ]]; then
-  APP_JAR="$(ls "$ROOT"/target/packbert-*-cluster.jar 2>/dev/null | head -1 || true)"
+  APP_JAR="$(ls "$ROOT"/packbert/target/packbert-*-cluster.jar 2>/dev/null | head -1 || true)"
 fi
 if [[ -z "$APP_JAR" || ! -f "$APP_JAR" ]]; then
   echo "spark-submit.sh: no cluster jar; run 'mvn -B package -DskipTests' (or set PACKBERT_APP_JAR)" >&2

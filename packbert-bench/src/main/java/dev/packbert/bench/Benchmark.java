@@ -1,5 +1,6 @@
 package dev.packbert.bench;
 
+import dev.packbert.engine.Engines;
 import dev.packbert.model.BertWeights;
 import dev.packbert.model.EmbeddingEngine;
 import dev.packbert.model.EngineKind;
@@ -80,9 +81,7 @@ public final class Benchmark {
     try (MatmulRate matmulRate = new MatmulRate(fp32, Variant.TOKEN_BUDGET, 768, 3072)) {
       BenchRunner runner =
           new BenchRunner(
-              p ->
-                  engines.computeIfAbsent(
-                      p, q -> EmbeddingEngine.open(weights, fp32.withPrecision(q))),
+              p -> engines.computeIfAbsent(p, q -> Engines.open(weights, fp32.withPrecision(q))),
               new FlopModel(weights.config()),
               weights.config().hiddenSize(),
               () -> matmulRate.sample(3));

@@ -25,6 +25,23 @@ public final class BlockDiagonalMask {
     return m;
   }
 
+  /**
+   * The masks of a batch of {@code rows} packed rows of {@code length} tokens, as the graphs take
+   * them: {@code [rows, length, length]} float32, row-major.
+   */
+  public static float[] batch(int[] segmentIds, int rows, int length) {
+    if (segmentIds.length != rows * length) {
+      throw new IllegalArgumentException("segment ids must hold rows × length values");
+    }
+    float[] m = new float[rows * length * length];
+    for (int r = 0; r < rows; r++) {
+      int[] seg = java.util.Arrays.copyOfRange(segmentIds, r * length, (r + 1) * length);
+      int base = r * length * length;
+      fill(seg, (i, j) -> m[base + i * length + j] = 1f);
+    }
+    return m;
+  }
+
   private interface Setter {
     void set(int i, int j);
   }

@@ -22,12 +22,4 @@ public interface EmbeddingEngine extends AutoCloseable {
   /** Frees the native session; idempotent. */
   @Override
   void close();
-
-  /** Opens the engine {@code options} name on {@code weights}. */
-  static EmbeddingEngine open(BertWeights weights, EngineOptions options) {
-    return switch (options.engine()) {
-      case TENSORFLOW -> new BertEngine(weights, options);
-      case ONNXRUNTIME -> new OnnxRuntimeEngine(weights, options);
-    };
-  }
 }

@@ -1,12 +1,15 @@
 package dev.packbert.model;
 
+import dev.packbert.engine.tensorflow.TensorFlowEngine;
 import java.util.Locale;
 
 /** Which runtime executes the BERT graph; both take the same packed rows and give equal vectors. */
 public enum EngineKind {
-  /** TensorFlow Java ({@link BertEngine}): the default, and the one with GPU and bf16 support. */
+  /**
+   * TensorFlow Java ({@link TensorFlowEngine}): the default, and the one with GPU and bf16 support.
+   */
   TENSORFLOW,
-  /** ONNX Runtime on the CPU ({@link OnnxRuntimeEngine}), on an ONNX graph PackBERT writes. */
+  /** ONNX Runtime on the CPU, on an ONNX graph PackBERT writes. */
   ONNXRUNTIME;
 
   public static EngineKind parse(String s) {
@@ -19,8 +22,8 @@ public enum EngineKind {
   }
 
   /**
-   * Fails with one line when the engine's runtime is not on the classpath: the cluster jar does not
-   * bundle ONNX Runtime (93 MB), so a driver should refuse before any executor task fails.
+   * Fails with one line when the engine's runtime is not on the classpath (the cluster jar carries
+   * both runtimes, but a user's own assembly may not): a driver refuses before any task fails.
    */
   public EngineKind requireAvailable() {
     if (this == ONNXRUNTIME) {

@@ -1,5 +1,7 @@
 package dev.packbert.model;
 
+import dev.packbert.mask.BlockDiagonalMask;
+
 /**
  * A batch of packed rows ready for the graph: {@code rows × length} token arrays (row-major) and a
  * table of the sentences inside them. An optional {@code mask} ({@code rows × length × length}, 1 =
@@ -70,20 +72,16 @@ public final class PackedBatch {
     return sentenceRow.length;
   }
 
-  /** The sentence index of every token, -1 where no sentence claims it (padding). */
-  int[] tokenSentence() {
-    int[] t = new int[rows * length];
-    java.util.Arrays.fill(t, -1);
-    for (int s = 0; s < sentenceRow.length; s++) {
-      int base = sentenceRow[s] * length + sentenceOffset[s];
-      for (int k = 0; k < sentenceLength[s]; k++) {
-        t[base + k] = s;
-      }
-    }
-    return t;
+  /**
+   * What the graphs' attention takes: the caller's own mask, or else the block-diagonal mask of the
+   * packed sentences (built here, so every engine attends the same way).
+   */
+  public float[] attentionMask() {
+    return mask != null ? mask : BlockDiagonalMask.batch(segmentIds, rows, length);
   }
 
-  int[] clsIndex() {
+  /** The flat index ({@code row * length + offset}) of each sentence's first token, its [CLS]. */
+  public int[] clsIndex() {
     int[] c = new int[sentenceRow.length];
     for (int s = 0; s < c.length; s++) {
       c[s] = sentenceRow[s] * length + sentenceOffset[s];

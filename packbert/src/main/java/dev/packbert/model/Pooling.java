@@ -6,23 +6,13 @@ import java.util.Locale;
 /** How a sentence's token vectors become one vector; each choice is one output column. */
 public enum Pooling {
   /** The sentence's own [CLS] token. */
-  CLS(BertGraph.OUT_CLS),
+  CLS,
   /** Mean over the sentence's real tokens, [CLS] and [SEP] included (as sentence-transformers). */
-  MEAN(BertGraph.OUT_MEAN),
+  MEAN,
   /** BERT's pooler: tanh(dense(CLS)). */
-  POOLER(BertGraph.OUT_POOLER),
+  POOLER,
   /** Element-wise max over the sentence's real tokens, [CLS] and [SEP] included (as s-t). */
-  MAX(BertGraph.OUT_MAX);
-
-  private final String fetch;
-
-  Pooling(String fetch) {
-    this.fetch = fetch;
-  }
-
-  String fetchName() {
-    return fetch;
-  }
+  MAX;
 
   public String column() {
     return name().toLowerCase(Locale.ROOT);

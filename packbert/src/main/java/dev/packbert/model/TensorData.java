@@ -28,15 +28,6 @@ public record TensorData(String name, long[] shape, float[] values) {
     }
   }
 
-  /** A TF float tensor's values in row-major order (the tensor stays open; its owner closes it). */
-  public static float[] floats(org.tensorflow.types.TFloat32 t) {
-    float[] a = new float[Math.toIntExact(t.size())];
-    t.copyTo(
-        org.tensorflow.ndarray.NdArrays.wrap(
-            t.shape(), org.tensorflow.ndarray.buffer.DataBuffers.of(a, false, false)));
-    return a;
-  }
-
   public int rank() {
     return shape.length;
   }

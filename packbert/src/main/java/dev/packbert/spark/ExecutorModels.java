@@ -1,5 +1,6 @@
 package dev.packbert.spark;
 
+import dev.packbert.engine.Engines;
 import dev.packbert.model.EmbeddingEngine;
 import dev.packbert.model.EngineOptions;
 import dev.packbert.weights.ModelLoader;
@@ -29,15 +30,14 @@ public final class ExecutorModels {
         k -> {
           long t0 = System.nanoTime();
           EmbeddingEngine e =
-              EmbeddingEngine.open(ModelLoader.weights(ModelRegistry.resolve(model)), options);
+              Engines.open(ModelLoader.weights(ModelRegistry.resolve(model)), options);
           LOADS.incrementAndGet();
           LOG.info(
               "loaded model {} ({}) in {} ms",
               model,
               options,
               (System.nanoTime() - t0) / 1_000_000);
-          // Not closed at JVM exit: a task may still be inside session.run, and the OS frees it all
-          // anyway.
+          // closed at JVM exit by the engines' own shutdown hook, after the batch in flight
           return e;
         });
   }

@@ -201,7 +201,7 @@ public final class GoogleCheckpointLoader {
       try (Result out = r.run()) {
         for (int i = 0; i < keys.size(); i++) {
           TFloat32 t = (TFloat32) out.get(i);
-          values.add(TensorData.floats(t));
+          values.add(TfTensors.floats(t));
           shapes.add(t.shape().asArray());
         }
       }

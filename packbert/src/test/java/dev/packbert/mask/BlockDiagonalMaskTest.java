@@ -21,6 +21,22 @@ class BlockDiagonalMaskTest {
     assertEquals(0, BlockDiagonalMask.of(new int[0]).length);
   }
 
+  @Test
+  void batchOfRowsAsTheGraphsTakeIt() {
+    int[] seg = {1, 1, 2, 0, 3, 3, 0, 0};
+    float[] m = BlockDiagonalMask.batch(seg, 2, 4);
+    assertEquals(2 * 4 * 4, m.length);
+    for (int r = 0; r < 2; r++) {
+      for (int i = 0; i < 4; i++) {
+        for (int j = 0; j < 4; j++) {
+          int si = seg[r * 4 + i];
+          float want = si != 0 && si == seg[r * 4 + j] ? 1f : 0f;
+          assertEquals(want, m[(r * 4 + i) * 4 + j], "row " + r + " [" + i + "][" + j + "]");
+        }
+      }
+    }
+  }
+
   /** Brute force from the definition via the outer product of one-hot segment indicators. */
   @Test
   void randomSegmentsMatchDefinition() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.packbert.engine.tensorflow.TensorFlowEngine;
 import dev.packbert.weights.GoogleCheckpointLoader;
 import dev.packbert.weights.ModelRegistry;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ class GoogleEquivalenceTest {
   static final double TOLERANCE = 1e-4;
   static final int L = 128;
 
-  static BertEngine engine;
+  static TensorFlowEngine engine;
   static GoogleBertReference google;
   static List<int[]> sentences = new ArrayList<>();
 
@@ -37,7 +38,7 @@ class GoogleEquivalenceTest {
     Path dir = ModelRegistry.resolve("bert-base-uncased");
     BertWeights w = GoogleCheckpointLoader.load(dir.resolve("variables/variables"), null);
     h = w.config().hiddenSize();
-    engine = new BertEngine(w, EngineOptions.cpu(2));
+    engine = new TensorFlowEngine(w, EngineOptions.cpu(2));
     google = new GoogleBertReference(dir);
     try (HuggingFaceTokenizer tok = ReferenceTexts.uncasedTokenizer()) {
       for (String s : ReferenceTexts.europarlSentences(24)) {

@@ -11,6 +11,7 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.bgesmallenv15.BgeSmallEnV15EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.e5smallv2.E5SmallV2EmbeddingModel;
+import dev.packbert.engine.tensorflow.TensorFlowEngine;
 import dev.packbert.text.BertTokenizer;
 import dev.packbert.text.Vocabulary;
 import dev.packbert.weights.ModelDefaults;
@@ -77,7 +78,8 @@ class NamedEmbeddingModelsTest {
     PackedBatch packed = Packing.greedy(ids, 128);
     assertTrue(packed.rows <= SENTENCES / 3, "several sentences per row: " + packed.rows);
     SentenceVectors got;
-    try (BertEngine engine = new BertEngine(ModelLoader.weights(dir), EngineOptions.cpu(2))) {
+    try (TensorFlowEngine engine =
+        new TensorFlowEngine(ModelLoader.weights(dir), EngineOptions.cpu(2))) {
       got = engine.embed(packed, EnumSet.of(expectedPooling, Pooling.MAX));
     }
     SentenceVectors normalized = got.normalized();

@@ -3,6 +3,7 @@ package dev.packbert.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.packbert.engine.tensorflow.TensorFlowEngine;
 import dev.packbert.weights.ModelLoader;
 import dev.packbert.weights.ModelRegistry;
 import java.io.IOException;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Native memory of a long-lived engine: ≥ 500 small batches of varying shape (so TF sees many input
- * shapes), half of them with an explicit mask, through one all-minilm-l6-v2 BertEngine; the
+ * shapes), half of them with an explicit mask, through one all-minilm-l6-v2 TensorFlowEngine; the
  * process's resident set (VmRSS) after warm-up (batch 10) and at the end must not grow by more than
  * a generous bound. A leak of the per-batch tensors (~tens of KB each) would show as megabytes per
  * hundred batches.
@@ -79,7 +80,7 @@ class NativeMemoryTest {
     long rss10 = 0;
     long rss0 = rssKb();
     long peak = 0;
-    try (BertEngine engine = new BertEngine(w, EngineOptions.cpu(2))) {
+    try (TensorFlowEngine engine = new TensorFlowEngine(w, EngineOptions.cpu(2))) {
       for (int i = 1; i <= BATCHES; i++) {
         PackedBatch b = batch(r, i % 2 == 0);
         SentenceVectors v = engine.embed(b, EnumSet.of(Pooling.MEAN, Pooling.CLS));

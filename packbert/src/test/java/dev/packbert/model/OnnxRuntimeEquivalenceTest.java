@@ -7,6 +7,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.packbert.engine.CpuFeatures;
+import dev.packbert.engine.onnx.OnnxRuntimeEngineTest;
+import dev.packbert.engine.tensorflow.TensorFlowEngine;
 import dev.packbert.weights.ModelLoader;
 import dev.packbert.weights.ModelRegistry;
 import java.io.InputStream;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * ONNX Runtime's run of the same .onnx file, mean-pooled per sentence as sentence-transformers
  * does; at bf16 (opt-in), within its own cosine gate of it.
  */
-class OnnxRuntimeEquivalenceTest {
+public class OnnxRuntimeEquivalenceTest {
 
   /** bf16 is opt-in and outside 1e-4: its own gate is a per-sentence cosine to fp32 ORT. */
   static final double BF16_MIN_COSINE = 0.9995;
@@ -33,7 +35,7 @@ class OnnxRuntimeEquivalenceTest {
     PackedBatch packed = Packing.greedy(ref.sentences, 128);
     assertTrue(packed.rows < ref.sentences.size() / 2, "several sentences per row");
     double worst = 0;
-    try (BertEngine engine = new BertEngine(ref.weights, EngineOptions.cpu(2))) {
+    try (TensorFlowEngine engine = new TensorFlowEngine(ref.weights, EngineOptions.cpu(2))) {
       SentenceVectors v = engine.embed(packed, EnumSet.of(Pooling.MEAN));
       for (int s = 0; s < ref.sentences.size(); s++) {
         worst =
@@ -57,8 +59,8 @@ class OnnxRuntimeEquivalenceTest {
     PackedBatch packed = Packing.greedy(ref.sentences, 128);
     double minCosine = 1;
     double worst = 0;
-    try (BertEngine engine =
-        new BertEngine(ref.weights, EngineOptions.cpu(2).withPrecision(Precision.BF16))) {
+    try (TensorFlowEngine engine =
+        new TensorFlowEngine(ref.weights, EngineOptions.cpu(2).withPrecision(Precision.BF16))) {
       SentenceVectors v = engine.embed(packed, EnumSet.of(Pooling.MEAN));
       for (int s = 0; s < ref.sentences.size(); s++) {
         float[] got = v.vector(Pooling.MEAN, s);
@@ -117,7 +119,8 @@ class OnnxRuntimeEquivalenceTest {
     return dot / Math.sqrt(na * nb);
   }
 
-  static float[] ortMean(OrtEnvironment env, OrtSession ort, int[] ids, int h) throws Exception {
+  public static float[] ortMean(OrtEnvironment env, OrtSession ort, int[] ids, int h)
+      throws Exception {
     int n = ids.length;
     long[] a = new long[n];
     long[] ones = new long[n];

@@ -7,14 +7,14 @@ import java.util.List;
  * Greedy first-fit packing written out by hand, so engine tests do not depend on the packer under
  * test.
  */
-final class Packing {
+public final class Packing {
   private Packing() {}
 
-  static PackedBatch greedy(List<int[]> sentences, int length) {
+  public static PackedBatch greedy(List<int[]> sentences, int length) {
     return greedy(sentences, length, true);
   }
 
-  static PackedBatch greedy(List<int[]> sentences, int length, boolean restartPositions) {
+  public static PackedBatch greedy(List<int[]> sentences, int length, boolean restartPositions) {
     final int L = length;
     List<List<Integer>> rows = new ArrayList<>();
     List<Integer> used = new ArrayList<>();

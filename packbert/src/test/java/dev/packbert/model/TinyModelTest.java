@@ -3,6 +3,8 @@ package dev.packbert.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.packbert.engine.Engines;
+import dev.packbert.engine.tensorflow.TensorFlowEngine;
 import dev.packbert.weights.ModelLoader;
 import dev.packbert.weights.SafetensorsBertLoader;
 import dev.packbert.weights.SafetensorsWriter;
@@ -46,8 +48,8 @@ class TinyModelTest {
     BertWeights fromHf = SafetensorsBertLoader.load(hf);
     BertWeights fromCkpt = ModelLoader.weights(ckpt);
     int[] ids = {2, 17, 9, 33, 4, 3};
-    try (BertEngine a = new BertEngine(fromHf, EngineOptions.cpu(1));
-        BertEngine b = new BertEngine(fromCkpt, EngineOptions.cpu(1))) {
+    try (TensorFlowEngine a = new TensorFlowEngine(fromHf, EngineOptions.cpu(1));
+        TensorFlowEngine b = new TensorFlowEngine(fromCkpt, EngineOptions.cpu(1))) {
       float[] x = a.tokenVectors(PackedBatch.single(ids));
       float[] y = b.tokenVectors(PackedBatch.single(ids));
       assertArrayEquals(x, y, 0f, "the two formats must load the same numbers");
@@ -81,7 +83,7 @@ class TinyModelTest {
     PackedBatch b =
         new PackedBatch(
             1, n, ids, new int[n], pos, seg, mask, new int[] {0}, new int[] {0}, new int[] {n});
-    try (EmbeddingEngine e = EmbeddingEngine.open(w, EngineOptions.cpu(1).withEngine(kind))) {
+    try (EmbeddingEngine e = Engines.open(w, EngineOptions.cpu(1).withEngine(kind))) {
       float[] got = e.tokenVectors(b);
       float[][] expected = ReferenceBert.lastHidden(w, toLong(ids), pos, m2);
       double d = maxDiff(got, expected);
@@ -106,7 +108,7 @@ class TinyModelTest {
     PackedBatch b =
         new PackedBatch(
             2, l, ids, new int[2 * l], pos, seg, null, new int[] {0}, new int[] {0}, new int[] {4});
-    try (BertEngine e = new BertEngine(w, EngineOptions.cpu(1))) {
+    try (TensorFlowEngine e = new TensorFlowEngine(w, EngineOptions.cpu(1))) {
       for (float v : e.tokenVectors(b)) {
         assertTrue(Float.isFinite(v), "padding produced a non-finite value");
       }

@@ -1,14 +1,19 @@
-package dev.packbert.model;
+package dev.packbert.engine.onnx;
+
+import dev.packbert.engine.BertSignature;
+import dev.packbert.engine.BertSignature.Output;
+import dev.packbert.engine.tensorflow.BertGraph;
+import dev.packbert.model.BertConfig;
+import dev.packbert.model.BertWeights;
+import dev.packbert.model.TensorData;
 
 /**
- * Writes BERT as an ONNX model (opset 17) that takes packed rows: the same feeds and the same
- * arithmetic as {@link BertGraph}, with the weights as initializers.
+ * Writes BERT as an ONNX model (opset 17) with the feeds and fetches of {@link BertSignature}, the
+ * same arithmetic as the TensorFlow graph, and the weights as initializers.
  *
- * <p>Inputs ({@code int32} unless noted): {@link #INPUT_IDS}, {@link #TOKEN_TYPE_IDS}, {@link
- * #POSITION_IDS} ({@code [B, L]}, positions restart per packed sentence), {@link #ATTENTION_MASK}
- * ({@code [B, L, L]} float, 1 = may attend) and {@link #CLS_INDEX} ({@code [S]}, flat index of each
- * sentence's first token). Outputs: {@link #OUT_HIDDEN} ({@code [B·L, H]}), {@link #OUT_CLS}
- * ({@code [S, H]}) and, with pooler weights, {@link #OUT_POOLER}.
+ * <p>ONNX Runtime runs every node of a graph whatever outputs a run fetches, so the [CLS]-only last
+ * layer pays off only in a graph without the all-token last layer: {@link #modelBytes} writes the
+ * full last layer only when token vectors are wanted, and the [CLS] tail always (it costs S rows).
  *
  * <p>The shape is chosen for ONNX Runtime's optimizer: dense layers are 2D {@code MatMul} + {@code
  * Add} on {@code [B·L, H]} (fused into Gemm / MatMul-with-bias), GELU is written as the {@code Erf}
@@ -16,15 +21,6 @@ package dev.packbert.model;
  * {@code LayerNormalization} op.
  */
 public final class OnnxBertGraph {
-  public static final String INPUT_IDS = "input_ids";
-  public static final String TOKEN_TYPE_IDS = "token_type_ids";
-  public static final String POSITION_IDS = "position_ids";
-  public static final String ATTENTION_MASK = "attention_mask";
-  public static final String CLS_INDEX = "cls_index";
-  public static final String OUT_HIDDEN = "last_hidden_state";
-  public static final String OUT_CLS = "cls";
-  public static final String OUT_POOLER = "pooler";
-
   // onnx.proto3 field numbers of the messages written here
   private static final int MODEL_IR_VERSION = 1;
   private static final int MODEL_PRODUCER = 2;
@@ -76,16 +72,20 @@ public final class OnnxBertGraph {
 
   private final BertConfig config;
   private final ProtoMessage graph = new ProtoMessage();
+  private final java.util.Set<String> written = new java.util.HashSet<>();
   private int counter;
 
   private OnnxBertGraph(BertConfig config) {
     this.config = config;
   }
 
-  /** The serialized ONNX ModelProto of {@code weights}' encoder. */
-  public static byte[] modelBytes(BertWeights weights) {
+  /**
+   * The serialized ONNX ModelProto of {@code weights}' encoder; with {@code tokenVectors}, the
+   * all-token last layer and its {@link Output#HIDDEN} output too.
+   */
+  public static byte[] modelBytes(BertWeights weights, boolean tokenVectors) {
     OnnxBertGraph g = new OnnxBertGraph(weights.config());
-    g.build(weights);
+    g.build(weights, tokenVectors);
     ProtoMessage model =
         new ProtoMessage()
             .varint(MODEL_IR_VERSION, IR_VERSION)
@@ -95,19 +95,29 @@ public final class OnnxBertGraph {
     return model.toByteArray();
   }
 
-  private void build(BertWeights w) {
+  private void build(BertWeights w, boolean tokenVectors) {
     graph.string(GRAPH_NAME, "packbert_bert");
     int h = config.hiddenSize();
-    input(INPUT_IDS, INT32, "batch", "length");
-    input(TOKEN_TYPE_IDS, INT32, "batch", "length");
-    input(POSITION_IDS, INT32, "batch", "length");
-    input(ATTENTION_MASK, FLOAT, "batch", "length", "length");
-    input(CLS_INDEX, INT32, "sentences");
+    input(BertSignature.INPUT_IDS, INT32, "batch", "length");
+    input(BertSignature.TOKEN_TYPE_IDS, INT32, "batch", "length");
+    input(BertSignature.POSITION_IDS, INT32, "batch", "length");
+    input(BertSignature.ATTENTION_MASK, FLOAT, "batch", "length", "length");
+    input(BertSignature.CLS_INDEX, INT32, "sentences");
 
-    String word = node("Gather", intAttr("axis", 0), weight(w, BertWeights.WORD), INPUT_IDS);
-    String pos = node("Gather", intAttr("axis", 0), weight(w, BertWeights.POSITION), POSITION_IDS);
+    String word =
+        node("Gather", intAttr("axis", 0), weight(w, BertWeights.WORD), BertSignature.INPUT_IDS);
+    String pos =
+        node(
+            "Gather",
+            intAttr("axis", 0),
+            weight(w, BertWeights.POSITION),
+            BertSignature.POSITION_IDS);
     String type =
-        node("Gather", intAttr("axis", 0), weight(w, BertWeights.TOKEN_TYPE), TOKEN_TYPE_IDS);
+        node(
+            "Gather",
+            intAttr("axis", 0),
+            weight(w, BertWeights.TOKEN_TYPE),
+            BertSignature.TOKEN_TYPE_IDS);
     String sum = node("Add", node("Add", word, pos), type);
     String x = layerNorm(w, BertWeights.EMB_LN, node("Reshape", sum, int64s(-1, h)));
 
@@ -115,27 +125,38 @@ public final class OnnxBertGraph {
     String adder =
         node(
             "Unsqueeze",
-            node("Mul", node("Sub", scalar(1f), ATTENTION_MASK), scalar(MASK_ADDER)),
+            node("Mul", node("Sub", scalar(1f), BertSignature.ATTENTION_MASK), scalar(MASK_ADDER)),
             int64s(1));
     String headShape =
         node(
             "Concat",
             intAttr("axis", 0),
-            node("Shape", INPUT_IDS),
+            node("Shape", BertSignature.INPUT_IDS),
             int64s(config.numHeads(), config.headSize()));
-    for (int i = 0; i < config.numLayers(); i++) {
-      x = encoderLayer(w, i, x, adder, headShape);
+    int last = config.numLayers() - 1;
+    for (int i = 0; i < last; i++) {
+      x = layerTail(w, i, attentionContext(w, i, x, adder, headShape), x);
     }
-    output(rename(x, OUT_HIDDEN));
-    String cls = node("Gather", intAttr("axis", 0), x, CLS_INDEX);
-    output(rename(cls, OUT_CLS));
+    String context = attentionContext(w, last, x, adder, headShape);
+    if (tokenVectors) {
+      output(rename(layerTail(w, last, context, x), Output.HIDDEN.tensor()));
+    }
+    // the last layer's output projection, FFN and LayerNorms on each sentence's [CLS] row only
+    String cls =
+        layerTail(
+            w,
+            last,
+            node("Gather", intAttr("axis", 0), context, BertSignature.CLS_INDEX),
+            node("Gather", intAttr("axis", 0), x, BertSignature.CLS_INDEX));
+    output(rename(cls, Output.CLS.tensor()));
     if (w.hasPooler()) {
       String pooled = node("Tanh", dense(w, BertWeights.POOLER, cls));
-      output(rename(pooled, OUT_POOLER));
+      output(rename(pooled, Output.POOLER.tensor()));
     }
   }
 
-  private String encoderLayer(BertWeights w, int i, String x, String adder, String headShape) {
+  /** Self-attention of layer {@code i} before its output projection: [B·L, H] in and out. */
+  private String attentionContext(BertWeights w, int i, String x, String adder, String headShape) {
     int h = config.hiddenSize();
     String q = heads(dense(w, BertWeights.layer(i, "attention/self/query"), x), headShape, 1, 3);
     // keys go straight to [B, heads, dh, L] so the score MatMul needs no transposed operand
@@ -147,11 +168,15 @@ public final class OnnxBertGraph {
             node("Mul", node("MatMul", q, k), scalar((float) (1.0 / Math.sqrt(config.headSize())))),
             adder);
     String probs = node("Softmax", intAttr("axis", -1), scores);
-    String context =
-        node(
-            "Reshape",
-            node("Transpose", perm(0, 2, 1, 3), node("MatMul", probs, v)),
-            int64s(-1, h));
+    return node(
+        "Reshape", node("Transpose", perm(0, 2, 1, 3), node("MatMul", probs, v)), int64s(-1, h));
+  }
+
+  /**
+   * The rest of layer {@code i}, row by row: output projection, residual, LayerNorm, FFN, residual,
+   * LayerNorm. {@code context} and {@code x} are [N, H] for any N (all tokens, or some of them).
+   */
+  private String layerTail(BertWeights w, int i, String context, String x) {
     String attention =
         layerNorm(
             w,
@@ -234,6 +259,10 @@ public final class OnnxBertGraph {
   }
 
   private String weight(BertWeights w, String name) {
+    // the [CLS] tail reads the last layer's weights a second time: one initializer
+    if (!written.add(name)) {
+      return name;
+    }
     TensorData t = w.get(name);
     ProtoMessage m = new ProtoMessage();
     for (long d : t.shape()) {

@@ -1,5 +1,9 @@
-package dev.packbert.model;
+package dev.packbert.engine.tensorflow;
 
+import dev.packbert.engine.BertSignature;
+import dev.packbert.engine.BertSignature.Output;
+import dev.packbert.model.BertConfig;
+import dev.packbert.model.BertWeights;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,45 +16,18 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.nn.FusedBatchNorm;
-import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * A BERT encoder for packed rows, built with TensorFlow Java's ops API.
- *
- * <p>Feeds, all {@code [B, L]} int32 unless noted: {@link #INPUT_IDS}, {@link #TOKEN_TYPE_IDS},
- * {@link #POSITION_IDS} (restart at 0 for each packed sentence), {@link #SEGMENT_IDS} (1..n per
- * packed sentence, 0 = padding) and optionally {@link #ATTENTION_MASK} ({@code [B, L, L]} float, 1
- * = may attend). The mask is a placeholder-with-default whose default is the block-diagonal mask
- * built from the segment ids, so a caller may feed any 2D mask and the in-graph one is then pruned
- * away.
- *
- * <p>Pooling happens in the graph so that only {@code [S, H]} arrays cross into Java: {@link
- * #TOKEN_SENTENCE} ({@code [B*L]}: the sentence index of each token, -1 for padding, which
- * UnsortedSegmentSum drops), {@link #CLS_INDEX} ({@code [S]}: flat index of each sentence's first
- * token) and {@link #NUM_SENTENCES} (scalar). {@link #OUT_CLS} and {@link #OUT_POOLER} take the
- * last layer's attention over every token but its output projection and FFN on the [CLS] rows only.
+ * A BERT encoder for packed rows, built with TensorFlow Java's ops API, with the feeds and fetches
+ * of {@link BertSignature}: the block-diagonal (or any) attention mask comes in as a feed, and the
+ * fetches are the last layer's token vectors, each sentence's [CLS] vector and the pooler.
  *
  * <p>Weights live in resource variables assigned once from fed tensors, not in graph constants: the
  * graph stays a few hundred KB, and grappler does not constant-fold 400 MB of weights.
  */
 public final class BertGraph {
-  public static final String INPUT_IDS = "input_ids";
-  public static final String TOKEN_TYPE_IDS = "token_type_ids";
-  public static final String POSITION_IDS = "position_ids";
-  public static final String SEGMENT_IDS = "segment_ids";
-  public static final String ATTENTION_MASK = "attention_mask";
-  public static final String TOKEN_SENTENCE = "token_sentence";
-  public static final String CLS_INDEX = "cls_index";
-  public static final String NUM_SENTENCES = "num_sentences";
-
-  public static final String OUT_SEQUENCE = "sequence_output";
-  public static final String OUT_CLS = "pooled_cls";
-  public static final String OUT_MEAN = "pooled_mean";
-  public static final String OUT_POOLER = "pooled_pooler";
-  public static final String OUT_MAX = "pooled_max";
-
   /** Google BERT's additive mask value: exp(-10000) underflows to exactly 0 in float32. */
   private static final float MASK_ADDER = -10000f;
 
@@ -91,13 +68,13 @@ public final class BertGraph {
   }
 
   private void buildAll() {
-    Placeholder<TInt32> inputIds = intInput(INPUT_IDS, Shape.of(-1, -1));
-    Placeholder<TInt32> tokenTypeIds = intInput(TOKEN_TYPE_IDS, Shape.of(-1, -1));
-    Placeholder<TInt32> positionIds = intInput(POSITION_IDS, Shape.of(-1, -1));
-    Placeholder<TInt32> segmentIds = intInput(SEGMENT_IDS, Shape.of(-1, -1));
-    Operand<TFloat32> mask =
-        tf.withName(ATTENTION_MASK)
-            .placeholderWithDefault(blockDiagonalMask(segmentIds), Shape.of(-1, -1, -1));
+    Placeholder<TInt32> inputIds = intInput(BertSignature.INPUT_IDS, Shape.of(-1, -1));
+    Placeholder<TInt32> tokenTypeIds = intInput(BertSignature.TOKEN_TYPE_IDS, Shape.of(-1, -1));
+    Placeholder<TInt32> positionIds = intInput(BertSignature.POSITION_IDS, Shape.of(-1, -1));
+    Placeholder<TFloat32> mask =
+        tf.withName(BertSignature.ATTENTION_MASK)
+            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1)));
+    Placeholder<TInt32> clsIndex = intInput(BertSignature.CLS_INDEX, Shape.of(-1));
 
     int h = config.hiddenSize();
     Operand<TInt32> batchAndLength = tf.shape(inputIds);
@@ -116,52 +93,27 @@ public final class BertGraph {
     Ops l = tf.withSubScope("layer_" + last);
     Operand<TFloat32> beforeLast = x;
     Operand<TFloat32> lastContext = attentionContext(l, last, beforeLast, adder, batchAndLength);
-    x = layerTail(l, last, lastContext, beforeLast);
-    // fetched by name (OUT_SEQUENCE) when the caller wants token vectors
-    tf.withName(OUT_SEQUENCE)
-        .reshape(x, tf.concat(List.of(batchAndLength, tf.constant(new int[] {h})), tf.constant(0)));
-
-    Placeholder<TInt32> tokenSentence = intInput(TOKEN_SENTENCE, Shape.of(-1));
-    Placeholder<TInt32> clsIndex = intInput(CLS_INDEX, Shape.of(-1));
-    Placeholder<TInt32> numSentences = intInput(NUM_SENTENCES, Shape.scalar());
+    tf.withName(Output.HIDDEN.tensor()).identity(layerTail(l, last, lastContext, beforeLast));
 
     // A [CLS] vector needs every token's keys and values in the last layer, but its own row alone
     // after attention: the last layer's output projection, FFN and LayerNorms on [S, H] instead of
     // [B*L, H] (a 12-layer model fetching only cls or pooler skips ~6 % of its FLOPs).
     Operand<TFloat32> cls =
-        tf.withName(OUT_CLS)
+        tf.withName(Output.CLS.tensor())
             .identity(
                 layerTail(
                     tf.withSubScope("layer_" + last + "_cls"),
                     last,
                     tf.gather(lastContext, clsIndex, tf.constant(0)),
                     tf.gather(beforeLast, clsIndex, tf.constant(0))));
-    Operand<TFloat32> sums = tf.math.unsortedSegmentSum(x, tokenSentence, numSentences);
-    Operand<TFloat32> ones =
-        tf.dtypes.cast(tf.math.greaterEqual(tokenSentence, tf.constant(0)), TFloat32.class);
-    Operand<TFloat32> counts =
-        tf.math.maximum(
-            tf.math.unsortedSegmentSum(ones, tokenSentence, numSentences), tf.constant(1f));
-    tf.withName(OUT_MEAN).math.div(sums, tf.expandDims(counts, tf.constant(1)));
-    // padding (-1) is dropped, and every sentence has at least its [CLS], so no segment is empty
-    tf.withName(OUT_MAX).math.unsortedSegmentMax(x, tokenSentence, numSentences);
     if (withPooler) {
-      Ops p = tf.withSubScope("pooler");
-      tf.withName(OUT_POOLER).math.tanh(dense(p, BertWeights.POOLER, cls, h, h));
+      Ops p = tf.withSubScope("pooler_dense");
+      tf.withName(Output.POOLER.tensor()).math.tanh(dense(p, BertWeights.POOLER, cls, h, h));
     }
   }
 
   private Placeholder<TInt32> intInput(String name, Shape shape) {
     return tf.withName(name).placeholder(TInt32.class, Placeholder.shape(shape));
-  }
-
-  /** mask[b][i][j] = 1 iff seg[b][i] == seg[b][j] != 0, the packed rows' block-diagonal mask. */
-  private Operand<TFloat32> blockDiagonalMask(Operand<TInt32> seg) {
-    Ops m = tf.withSubScope("block_diagonal_mask");
-    Operand<TBool> same =
-        m.math.equal(m.expandDims(seg, m.constant(2)), m.expandDims(seg, m.constant(1)));
-    Operand<TBool> real = m.expandDims(m.math.notEqual(seg, m.constant(0)), m.constant(2));
-    return m.dtypes.cast(m.math.logicalAnd(same, real), TFloat32.class);
   }
 
   /** Word + position + token type embeddings and LayerNorm, flattened to [B*L, H]. */

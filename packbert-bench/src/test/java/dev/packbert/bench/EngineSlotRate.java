@@ -1,4 +1,4 @@
-package dev.packbert.model;
+package dev.packbert.bench;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
@@ -6,6 +6,17 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.packbert.engine.BertSignature;
+import dev.packbert.engine.onnx.OnnxBertGraph;
+import dev.packbert.engine.onnx.OnnxRuntimeEngine;
+import dev.packbert.engine.tensorflow.TensorFlowEngine;
+import dev.packbert.model.BertWeights;
+import dev.packbert.model.EngineKind;
+import dev.packbert.model.EngineOptions;
+import dev.packbert.model.PackedBatch;
+import dev.packbert.model.Packing;
+import dev.packbert.model.Pooling;
+import dev.packbert.model.ReferenceTexts;
 import dev.packbert.weights.ModelLoader;
 import dev.packbert.weights.ModelRegistry;
 import java.nio.LongBuffer;
@@ -27,8 +38,8 @@ import java.util.Set;
  * own per-op profile of one batch. Prints tables.
  *
  * <pre>
- * java -cp target/test-classes:target/classes:$(cat target/packbert.classpath) \
- *   dev.packbert.model.EngineSlotRate MODEL OWN.onnx [rounds] [rowsPerBatch] [threads]
+ * java -cp packbert-bench/target/test-classes:packbert/target/test-classes:packbert-bench/target/classes:\
+ *   packbert/target/classes:$(cat packbert-bench/target/packbert.classpath) dev.packbert.bench.EngineSlotRate MODEL OWN.onnx [rounds] [rowsPerBatch] [threads]
  * </pre>
  */
 public final class EngineSlotRate {
@@ -74,7 +85,7 @@ public final class EngineSlotRate {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     byte[] own = Files.readAllBytes(ownOnnx);
     EnumSet<Pooling> mean = EnumSet.of(Pooling.MEAN);
-    try (BertEngine tf = new BertEngine(w, EngineOptions.cpu(threads));
+    try (TensorFlowEngine tf = new TensorFlowEngine(w, EngineOptions.cpu(threads));
         OnnxRuntimeEngine ort =
             new OnnxRuntimeEngine(
                 w, EngineOptions.cpu(threads).withEngine(EngineKind.ONNXRUNTIME));
@@ -82,7 +93,7 @@ public final class EngineSlotRate {
         OrtSession plain = env.createSession(own, so);
         OrtSession.SessionOptions quiet = plainOptions(threads, false);
         OrtSession plainQuiet = env.createSession(own, quiet);
-        OrtSession oursSpinning = env.createSession(OnnxBertGraph.modelBytes(w), so)) {
+        OrtSession oursSpinning = env.createSession(OnnxBertGraph.modelBytes(w, true), so)) {
       Map<String, Runner> runners = new LinkedHashMap<>();
       runners.put("tensorflow engine", b -> tf.embed(b, mean));
       runners.put("onnxruntime engine", b -> ort.embed(b, mean));
@@ -127,10 +138,10 @@ public final class EngineSlotRate {
       System.out.println();
       System.out.println("TensorFlow profile (one batch, µs by op type):");
       tf.embed(batches.get(0), mean);
-      printTop(tf.profile(batches.get(0), mean));
+      printTop(tf.profile(batches.get(0), EnumSet.of(BertSignature.Output.HIDDEN)));
     }
     System.out.println("ONNX Runtime engine profile (one batch, µs by op type):");
-    printTop(ortProfile(env, OnnxBertGraph.modelBytes(w), threads, batches.get(0), true));
+    printTop(ortProfile(env, OnnxBertGraph.modelBytes(w, true), threads, batches.get(0), true));
     System.out.println("plain ORT on the model's own .onnx (one batch, µs by op type):");
     printTop(ortProfile(env, own, threads, batches.get(0), false));
   }
@@ -207,17 +218,17 @@ public final class EngineSlotRate {
         OnnxTensor m =
             OnnxTensor.createTensor(
                 env,
-                java.nio.FloatBuffer.wrap(OnnxRuntimeEngine.blockDiagonalMask(b)),
+                java.nio.FloatBuffer.wrap(b.attentionMask()),
                 new long[] {b.rows, b.length, b.length});
         OrtSession.Result r =
             s.run(
                 Map.of(
-                    OnnxBertGraph.INPUT_IDS, ids,
-                    OnnxBertGraph.TOKEN_TYPE_IDS, types,
-                    OnnxBertGraph.POSITION_IDS, pos,
-                    OnnxBertGraph.ATTENTION_MASK, m,
-                    OnnxBertGraph.CLS_INDEX, c),
-                Set.of(OnnxBertGraph.OUT_HIDDEN))) {
+                    BertSignature.INPUT_IDS, ids,
+                    BertSignature.TOKEN_TYPE_IDS, types,
+                    BertSignature.POSITION_IDS, pos,
+                    BertSignature.ATTENTION_MASK, m,
+                    BertSignature.CLS_INDEX, c),
+                Set.of(BertSignature.Output.HIDDEN.tensor()))) {
       r.get(0);
     }
   }

@@ -1,5 +1,15 @@
-package dev.packbert.model;
+package dev.packbert.engine.tensorflow;
 
+import dev.packbert.engine.BertSignature;
+import dev.packbert.engine.BertSignature.Output;
+import dev.packbert.engine.LoadedEngine;
+import dev.packbert.model.BertWeights;
+import dev.packbert.model.EngineOptions;
+import dev.packbert.model.ModelFormatException;
+import dev.packbert.model.PackedBatch;
+import dev.packbert.model.Precision;
+import dev.packbert.model.TensorData;
+import dev.packbert.weights.TfTensors;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +31,11 @@ import org.tensorflow.types.TInt32;
  * sessions accept concurrent runs, and TF Java's Session.close() waits for active ones, so one
  * engine serves every task of an executor.
  */
-public final class BertEngine extends LoadedEngine {
+public final class TensorFlowEngine extends LoadedEngine {
   private final Graph graph;
   private final Session session;
 
-  public BertEngine(BertWeights weights, EngineOptions options) {
+  public TensorFlowEngine(BertWeights weights, EngineOptions options) {
     super(weights, options);
     Graph g = new Graph();
     Session s = null;
@@ -79,19 +89,17 @@ public final class BertEngine extends LoadedEngine {
   }
 
   @Override
-  protected SentenceVectors embedSentences(PackedBatch batch, Set<Pooling> poolings) {
-    List<Pooling> order = List.copyOf(poolings);
-    try (Feeds f = new Feeds(batch)) {
+  protected Map<Output, float[]> run(PackedBatch batch, float[] mask, Set<Output> fetch) {
+    List<Output> order = List.copyOf(fetch);
+    try (Feeds f = new Feeds(batch, mask)) {
       Session.Runner r = f.feed(session.runner());
-      for (Pooling p : order) {
-        r.fetch(p.fetchName());
-      }
+      order.forEach(o -> r.fetch(o.tensor()));
       try (Result out = r.run()) {
-        Map<Pooling, float[]> vectors = new EnumMap<>(Pooling.class);
+        Map<Output, float[]> values = new EnumMap<>(Output.class);
         for (int i = 0; i < order.size(); i++) {
-          vectors.put(order.get(i), TensorData.floats((TFloat32) out.get(i)));
+          values.put(order.get(i), TfTensors.floats((TFloat32) out.get(i)));
         }
-        return new SentenceVectors(batch.sentences(), config.hiddenSize(), vectors);
+        return values;
       }
     }
   }
@@ -100,14 +108,14 @@ public final class BertEngine extends LoadedEngine {
    * Runs the batch once with TensorFlow's full trace and returns the summed op time (µs) per op
    * type, largest first: where the time goes inside the graph (the benchmark's --profile).
    */
-  public Map<String, Long> profile(PackedBatch batch, Set<Pooling> poolings) {
+  public Map<String, Long> profile(PackedBatch batch, Set<Output> fetch) {
     org.tensorflow.proto.RunOptions trace =
         org.tensorflow.proto.RunOptions.newBuilder()
             .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE)
             .build();
-    try (Feeds f = new Feeds(batch)) {
+    try (Feeds f = new Feeds(batch, batch.attentionMask())) {
       Session.Runner r = f.feed(session.runner()).setOptions(trace);
-      poolings.forEach(p -> r.fetch(p.fetchName()));
+      fetch.forEach(o -> r.fetch(o.tensor()));
       try (Result out = r.runAndFetchMetadata()) {
         Map<String, Long> byType = new java.util.HashMap<>();
         out.getMetadata()
@@ -140,39 +148,23 @@ public final class BertEngine extends LoadedEngine {
     return eq >= 0 && paren > eq ? label.substring(eq + 3, paren) : node;
   }
 
-  @Override
-  public float[] tokenVectors(PackedBatch batch) {
-    try (Feeds f = new Feeds(batch);
-        Result out = f.feed(session.runner()).fetch(BertGraph.OUT_SEQUENCE).run()) {
-      return TensorData.floats((TFloat32) out.get(0));
-    }
-  }
-
   /** The input tensors of one batch, closed together. */
   private static final class Feeds implements AutoCloseable {
     private final TInt32 ids;
     private final TInt32 types;
     private final TInt32 positions;
-    private final TInt32 segments;
-    private final TInt32 tokenSentence;
     private final TInt32 clsIndex;
-    private final TInt32 numSentences;
     private final TFloat32 mask;
 
-    Feeds(PackedBatch b) {
+    Feeds(PackedBatch b, float[] attentionMask) {
       Shape shape = Shape.of(b.rows, b.length);
       ids = ints(shape, b.inputIds);
       types = ints(shape, b.tokenTypeIds);
       positions = ints(shape, b.positionIds);
-      segments = ints(shape, b.segmentIds);
-      tokenSentence = ints(Shape.of((long) b.rows * b.length), b.tokenSentence());
       clsIndex = ints(Shape.of(b.sentences()), b.clsIndex());
-      numSentences = TInt32.scalarOf(b.sentences());
       mask =
-          b.mask == null
-              ? null
-              : TFloat32.tensorOf(
-                  Shape.of(b.rows, b.length, b.length), DataBuffers.of(b.mask, true, false));
+          TFloat32.tensorOf(
+              Shape.of(b.rows, b.length, b.length), DataBuffers.of(attentionMask, true, false));
     }
 
     private static TInt32 ints(Shape shape, int[] values) {
@@ -180,28 +172,17 @@ public final class BertEngine extends LoadedEngine {
     }
 
     Session.Runner feed(Session.Runner r) {
-      r.feed(BertGraph.INPUT_IDS, ids)
-          .feed(BertGraph.TOKEN_TYPE_IDS, types)
-          .feed(BertGraph.POSITION_IDS, positions)
-          .feed(BertGraph.SEGMENT_IDS, segments)
-          .feed(BertGraph.TOKEN_SENTENCE, tokenSentence)
-          .feed(BertGraph.CLS_INDEX, clsIndex)
-          .feed(BertGraph.NUM_SENTENCES, numSentences);
-      if (mask != null) {
-        r.feed(BertGraph.ATTENTION_MASK, mask);
-      }
-      return r;
+      return r.feed(BertSignature.INPUT_IDS, ids)
+          .feed(BertSignature.TOKEN_TYPE_IDS, types)
+          .feed(BertSignature.POSITION_IDS, positions)
+          .feed(BertSignature.ATTENTION_MASK, mask)
+          .feed(BertSignature.CLS_INDEX, clsIndex);
     }
 
     @Override
     public void close() {
-      for (Tensor t :
-          new Tensor[] {
-            ids, types, positions, segments, tokenSentence, clsIndex, numSentences, mask
-          }) {
-        if (t != null) {
-          t.close();
-        }
+      for (Tensor t : new Tensor[] {ids, types, positions, clsIndex, mask}) {
+        t.close();
       }
     }
   }

@@ -1,9 +1,17 @@
-package dev.packbert.model;
+package dev.packbert.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.packbert.model.BertWeights;
+import dev.packbert.model.EmbeddingEngine;
+import dev.packbert.model.EngineKind;
+import dev.packbert.model.EngineOptions;
+import dev.packbert.model.PackedBatch;
+import dev.packbert.model.Pooling;
+import dev.packbert.model.SentenceVectors;
+import dev.packbert.model.TinyBert;
 import java.util.EnumSet;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -46,6 +54,6 @@ class LoadedEngineTest {
   }
 
   private static EmbeddingEngine open(BertWeights w, EngineKind kind) {
-    return EmbeddingEngine.open(w, EngineOptions.cpu(1).withEngine(kind));
+    return Engines.open(w, EngineOptions.cpu(1).withEngine(kind));
   }
 }

@@ -1,7 +1,9 @@
-package dev.packbert.model;
+package dev.packbert.engine.tensorflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.packbert.engine.BertSignature.Output;
+import dev.packbert.model.TinyBert;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -16,17 +18,17 @@ class BertGraphTest {
   void clsAndPoolerSkipTheLastLayersOutputProjectionAndFfnOnEveryOtherToken() {
     try (Graph g = new Graph()) {
       BertGraph.build(g, TinyBert.CONFIG, true);
-      Set<String> cls = ancestorMatMuls(g, BertGraph.OUT_CLS);
-      Set<String> mean = ancestorMatMuls(g, BertGraph.OUT_MEAN);
+      Set<String> cls = ancestorMatMuls(g, Output.CLS.tensor());
+      Set<String> all = ancestorMatMuls(g, Output.HIDDEN.tensor());
       int layers = TinyBert.CONFIG.numLayers();
       // q, k, v, output projection, FFN up and down per layer
-      assertEquals(6 * layers, mean.size());
+      assertEquals(6 * layers, all.size());
       assertEquals(6 * layers, cls.size());
-      Set<String> onlyMean = new HashSet<>(mean);
-      onlyMean.removeAll(cls);
+      Set<String> onlyAll = new HashSet<>(all);
+      onlyAll.removeAll(cls);
       // the last layer's output projection and FFN on all tokens: what cls computes on [S, H]
-      assertEquals(3, onlyMean.size(), onlyMean.toString());
-      Set<String> pooler = ancestorMatMuls(g, BertGraph.OUT_POOLER);
+      assertEquals(3, onlyAll.size(), onlyAll.toString());
+      Set<String> pooler = ancestorMatMuls(g, Output.POOLER.tensor());
       pooler.removeAll(cls);
       assertEquals(1, pooler.size(), "the pooler's own dense layer: " + pooler);
     }

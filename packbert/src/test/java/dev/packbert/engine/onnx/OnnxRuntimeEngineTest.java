@@ -1,4 +1,4 @@
-package dev.packbert.model;
+package dev.packbert.engine.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.packbert.engine.Engines;
+import dev.packbert.model.BertConfig;
+import dev.packbert.model.BertWeights;
+import dev.packbert.model.EmbeddingEngine;
+import dev.packbert.model.EngineKind;
+import dev.packbert.model.EngineOptions;
+import dev.packbert.model.OnnxRuntimeEquivalenceTest;
+import dev.packbert.model.PackedBatch;
+import dev.packbert.model.Packing;
+import dev.packbert.model.Pooling;
+import dev.packbert.model.Precision;
+import dev.packbert.model.ReferenceTexts;
+import dev.packbert.model.SentenceVectors;
+import dev.packbert.model.TinyBert;
 import dev.packbert.weights.ModelLoader;
 import dev.packbert.weights.ModelRegistry;
 import java.io.InputStream;
@@ -22,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * same packed rows. (Any 2D mask and restarted positions against a plain-Java BERT: TinyModelTest,
  * on both engines.)
  */
-class OnnxRuntimeEngineTest {
+public class OnnxRuntimeEngineTest {
   private static final EngineOptions ORT = EngineOptions.cpu(2).withEngine(EngineKind.ONNXRUNTIME);
 
   @Test
@@ -42,8 +56,8 @@ class OnnxRuntimeEngineTest {
       PackedBatch packed = Packing.greedy(sentences, 12);
       assertTrue(packed.rows < sentences.size(), "several sentences per row");
       EnumSet<Pooling> all = EnumSet.allOf(Pooling.class);
-      try (EmbeddingEngine tf = EmbeddingEngine.open(w, EngineOptions.cpu(1));
-          EmbeddingEngine ort = EmbeddingEngine.open(w, ORT)) {
+      try (EmbeddingEngine tf = Engines.open(w, EngineOptions.cpu(1));
+          EmbeddingEngine ort = Engines.open(w, ORT)) {
         SentenceVectors a = tf.embed(packed, all);
         SentenceVectors b = ort.embed(packed, all);
         for (Pooling p : all) {
@@ -89,8 +103,8 @@ class OnnxRuntimeEngineTest {
     PackedBatch runningPositions = Packing.greedy(sentences, 128, false);
     assertTrue(packed.rows < sentences.size() / 2, "several sentences per row");
     EnumSet<Pooling> both = EnumSet.of(Pooling.CLS, Pooling.MEAN);
-    try (EmbeddingEngine ort = EmbeddingEngine.open(w, ORT);
-        EmbeddingEngine tf = EmbeddingEngine.open(w, EngineOptions.cpu(2))) {
+    try (EmbeddingEngine ort = Engines.open(w, ORT);
+        EmbeddingEngine tf = Engines.open(w, EngineOptions.cpu(2))) {
       SentenceVectors o = ort.embed(packed, both);
       SentenceVectors oMask = ort.embed(fedMask, both);
       SentenceVectors t = tf.embed(packed, both);
@@ -125,32 +139,8 @@ class OnnxRuntimeEngineTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> EmbeddingEngine.open(w, ORT.withPrecision(Precision.BF16)));
+            () -> Engines.open(w, ORT.withPrecision(Precision.BF16)));
     assertTrue(e.getMessage().contains("tensorflow"), e.getMessage());
-  }
-
-  @Test
-  void blockDiagonalMaskMatchesTheDefinition() {
-    int[] seg = {1, 1, 2, 0};
-    PackedBatch b =
-        new PackedBatch(
-            1,
-            4,
-            new int[4],
-            new int[4],
-            new int[] {0, 1, 0, 0},
-            seg,
-            null,
-            new int[] {0, 0},
-            new int[] {0, 2},
-            new int[] {2, 1});
-    float[] m = OnnxRuntimeEngine.blockDiagonalMask(b);
-    for (int i = 0; i < 4; i++) {
-      for (int j = 0; j < 4; j++) {
-        float want = seg[i] != 0 && seg[i] == seg[j] ? 1f : 0f;
-        assertEquals(want, m[i * 4 + j], "mask[" + i + "][" + j + "]");
-      }
-    }
   }
 
   static PackedBatch withExplicitBlockMask(PackedBatch p) {
@@ -177,7 +167,25 @@ class OnnxRuntimeEngineTest {
         p.sentenceLength);
   }
 
-  static double maxDiff(float[] a, float[] b) {
+  @Test
+  void clsOnlyGraphGivesTheSameClsAndPoolerAsTheFullGraph() {
+    BertWeights w = TinyBert.weights(5, true);
+    List<int[]> sentences =
+        List.of(new int[] {2, 7, 9, 3}, new int[] {2, 11, 3}, new int[] {2, 5, 6, 8, 3});
+    PackedBatch packed = Packing.greedy(sentences, 16);
+    try (EmbeddingEngine ort = Engines.open(w, ORT)) {
+      // cls and pooler alone run the graph without the all-token last layer; with mean, the full
+      // one
+      SentenceVectors clsOnly = ort.embed(packed, EnumSet.of(Pooling.CLS, Pooling.POOLER));
+      SentenceVectors withMean = ort.embed(packed, EnumSet.allOf(Pooling.class));
+      for (Pooling p : List.of(Pooling.CLS, Pooling.POOLER)) {
+        assertEquals(
+            0, maxDiff(clsOnly.byPooling().get(p), withMean.byPooling().get(p)), 1e-6, p.name());
+      }
+    }
+  }
+
+  public static double maxDiff(float[] a, float[] b) {
     assertEquals(a.length, b.length, "lengths");
     double d = 0;
     for (int i = 0; i < a.length; i++) {

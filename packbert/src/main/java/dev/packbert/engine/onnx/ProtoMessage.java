@@ -1,4 +1,4 @@
-package dev.packbert.model;
+package dev.packbert.engine.onnx;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;

@@ -161,9 +161,66 @@ public final class StorageErrors {
     if (!writing
         && (firstOf(chain, FileNotFoundException.class) != null
             || anyMessage(chain, "org.apache.spark.sql.AnalysisException", "PATH_NOT_FOUND"))) {
-      return line(where, "does not exist");
+      return line(where, "no such file or directory");
     }
     return Optional.empty();
+  }
+
+  /**
+   * A failure of the job after its checks (a slice's write, a marker, the summary, a late read of
+   * the input) as a {@link UserError} with one line, or empty if it is not a storage failure. The
+   * role is {@code --input} if only the input's location appears in the exceptions' messages, else
+   * {@code --output}. {@code committedSlices}, where known and positive, is added so the user knows
+   * that {@code --resume} keeps work.
+   */
+  public static Optional<UserError> asUserError(
+      Throwable t, String input, String output, int committedSlices) {
+    if (t instanceof UserError) {
+      return Optional.empty();
+    }
+    boolean inputNamed = mentions(t, input);
+    boolean outputNamed = mentions(t, output);
+    boolean isInput = inputNamed && !outputNamed;
+    String location = isInput ? input : output;
+    return describe(t, location, isInput ? "--input" : "--output")
+        .map(
+            line ->
+                new UserError(
+                    committedSlices > 0
+                        ? line
+                            + " ("
+                            + committedSlices
+                            + (committedSlices == 1 ? " slice is" : " slices are")
+                            + " committed: rerun with --resume to finish)"
+                        : line,
+                    t));
+  }
+
+  /** True if the failure concerns a storage endpoint that did not answer (connect or read). */
+  static boolean isTimeout(Throwable t) {
+    List<Throwable> chain = chain(t);
+    return firstOf(chain, SocketTimeoutException.class) != null
+        || anyNameEndsWith(chain, ".ConnectTimeoutException");
+  }
+
+  /** True if some message in the chain names the location's path (scheme and bucket aside). */
+  private static boolean mentions(Throwable t, String location) {
+    String path;
+    try {
+      path = new org.apache.hadoop.fs.Path(safeLocation(location)).toUri().getPath();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    if (path == null || path.replace("/", "").isEmpty()) {
+      return false;
+    }
+    String p = path.replaceAll("/+$", "");
+    for (Throwable c : chain(t)) {
+      if (String.valueOf(c.getMessage()).contains(p)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The line for an output (or input) location that is a file where a directory is needed. */
@@ -231,10 +288,14 @@ public final class StorageErrors {
           + http(status, code)
           + ") after the retries of fs.s3a.retry.limit; try again later";
     }
-    if (code.equals("NoSuchUpload")) {
+    if (writing && (code.equals("NoSuchUpload") || code.equals("InvalidPart"))) {
+      // a completion that S3 carried out but whose answer was lost, then retried: the upload is
+      // gone (NoSuchUpload on most stores, InvalidPart on S3Proxy); no retry setting absorbs it
       return where
-          + ": a multipart upload was gone when it was to be completed (NoSuchUpload), so this"
-          + " write is not committed; run again (--resume rewrites uncommitted slices)";
+          + ": a multipart upload was gone when it was to be completed ("
+          + http(status, code)
+          + "; its first completion's answer was probably lost), so this write is not committed;"
+          + " run again with --resume, which rewrites every slice that is not committed";
     }
     return where + ": the storage service refused the request (" + http(status, code) + ")";
   }

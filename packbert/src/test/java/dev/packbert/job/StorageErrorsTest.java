@@ -404,7 +404,7 @@ class StorageErrorsTest {
             new FileNotFoundException("No such file or directory: s3a://b/in"),
             "s3a://AKIDEXAMPLE:" + WRONG_SECRET + "@b/in",
             "--input");
-    assertEquals(Optional.of("--input s3a://b/in: does not exist"), line);
+    assertEquals(Optional.of("--input s3a://b/in: no such file or directory"), line);
     // a missing output is not a failure: nothing to say
     assertEquals(
         Optional.empty(),

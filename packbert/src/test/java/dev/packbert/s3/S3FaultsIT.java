@@ -225,7 +225,7 @@ class S3FaultsIT {
     rules.forEach(
         (what, rule) -> {
           assertEquals(1, rule.injected(), what + " injected");
-          String[] kw = what.split("\\|");
+          String[] kw = what.split("\\|", -1);
           table.add(
               row(
                   kw[0],
@@ -322,7 +322,7 @@ class S3FaultsIT {
       assertEquals(1, e.getValue().injected(), e.getKey());
       int committed = markers(noRetry, "out/" + n + "/");
       assertEquals(1, committed, "slice 0 committed, slice 1 not: " + r.lines());
-      String[] kw = e.getKey().split("\\|");
+      String[] kw = e.getKey().split("\\|", -1);
       table.add(
           row(
               kw[0],
@@ -413,7 +413,7 @@ class S3FaultsIT {
       if (!k.replaceAll(".*/", "").startsWith("part-")) {
         continue;
       }
-      for (String line : new String(get(bucket, k), StandardCharsets.UTF_8).split("\n")) {
+      for (String line : new String(get(bucket, k), StandardCharsets.UTF_8).split("\n", -1)) {
         if (line.isBlank()) {
           continue;
         }

@@ -8,7 +8,6 @@ import dev.packbert.spark.EmbedderStats;
 import dev.packbert.spark.EmbeddingPipeline;
 import dev.packbert.text.SentenceSplitter;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +45,7 @@ public final class EmbedJob {
   public JobSummary run() {
     long t0 = System.nanoTime();
     checkModel();
-    requireLocalInputExists();
+    StorageChecks.check(s);
     SparkSession spark = session();
     OutputDir out = new OutputDir(s.output(), spark.sparkContext().hadoopConfiguration());
     boolean outputExisted = exists(spark, s.output());
@@ -63,10 +62,16 @@ public final class EmbedJob {
         Throwable e) { // Spark rethrows checked exceptions undeclared; precise rethrow keeps them
       // a failed run must not leave a half-written OUTPUT that looks like a result; committed
       // slices are kept, --resume finishes the rest
-      int committed = out.committedSlices().size();
+      int committed = out.sliceMarkersOrUnknown(); // -1: cannot tell, so nothing is deleted
       if (!outputExisted && committed == 0) {
         deleteQuietly(spark, s.output());
-      } else if (committed > 0) {
+      }
+      // a storage failure is one line that says what happened (and that --resume keeps work)
+      Optional<UserError> storage = StorageErrors.asUserError(e, s.input(), s.output(), committed);
+      if (storage.isPresent()) {
+        throw storage.get();
+      }
+      if (committed > 0) {
         LOG.warn(
             "{} slices are committed in {}; rerun with --resume to finish", committed, s.output());
       }
@@ -108,16 +113,6 @@ public final class EmbedJob {
       p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
     } catch (IOException | RuntimeException e) {
       LOG.warn("could not remove the partial output {}: {}", location, e.toString());
-    }
-  }
-
-  private void requireLocalInputExists() {
-    String in = s.input();
-    if (!in.contains("://") || in.startsWith("file:")) {
-      Path p = in.startsWith("file:") ? Path.of(java.net.URI.create(in)) : Path.of(in);
-      if (!java.nio.file.Files.exists(p)) {
-        throw new UserError("--input " + in + ": no such file or directory");
-      }
     }
   }
 
@@ -306,6 +301,10 @@ public final class EmbedJob {
     } catch (Exception e) { // Spark's schema inference throws the checked SparkException undeclared
       if (e instanceof UserError u) {
         throw u;
+      }
+      Optional<String> storage = StorageErrors.describe(e, s.input(), "--input");
+      if (storage.isPresent()) {
+        throw new UserError(storage.get(), e);
       }
       // the innermost message says what is wrong ("... is not a Parquet file"); the outer ones say
       // "Job aborted"

@@ -79,6 +79,14 @@ public final class BenchCommand implements Callable<Integer> {
   int rounds = 2;
 
   @Option(
+      names = "--quality-sentences",
+      description =
+          "--peer: held-out sentences each setting also embeds, untimed, for the quality columns"
+              + " (recall@10 etc. against fp32 each sentence alone); 0 = none (default:"
+              + " ${DEFAULT-VALUE})")
+  int qualitySentences = 2000;
+
+  @Option(
       names = "--partitions",
       description = "--peer: partitions of the sentence DataFrame (default: --threads)")
   int partitions;
@@ -156,7 +164,8 @@ public final class BenchCommand implements Callable<Integer> {
                   Math.min(checkSentences, sentences),
                   EngineKind.parse(engine).requireAvailable().label(),
                   peerSettings,
-                  out),
+                  out,
+                  qualitySentences),
               System.err)
           .run();
       return 0;

@@ -69,22 +69,27 @@ class QualityFloorsTest {
     assertTrue(q.spearman() >= 0.99999, model + ": " + q);
   }
 
-  /** Measured at 300 sentences: see the floors' comments; set a little below. */
+  /**
+   * Measured at 300 sentences (2 vCPU AMD EPYC with AVX512-BF16, 2026-12-05): MiniLM cosine min
+   * 0.999902, mean 0.999958, Spearman 0.999954, recall@10 0.9907; bge-small 0.999890, 0.999945,
+   * 0.999922, 0.9923. The floors sit a little below; recall@10 ≥ 0.98 is also issue 24's target.
+   */
   @ParameterizedTest
   @ValueSource(strings = {"all-minilm-l6-v2", "bge-small-en-v1.5"})
   void bf16KeepsNearlyEveryNeighbour(String model) {
     assumeTrue(CpuFeatures.hasBf16(), "no bf16 instructions: oneDNN would run bf16 as fp32");
     EmbeddingQuality q = packbert(model, Precision.BF16);
-    assertTrue(q.minCosine() >= 0.9995, model + ": " + q);
+    assertTrue(q.minCosine() >= 0.9998, model + ": " + q);
     assertTrue(q.meanCosine() >= 0.9999, model + ": " + q);
     assertTrue(q.spearman() >= 0.9998, model + ": " + q);
     assertTrue(q.recallAtK() >= 0.98, model + ": " + q);
   }
 
   /**
-   * The peer: langchain4j's quantized copy loses neighbours (about 0.85-0.88 of them at 2,000
-   * sentences). Floored loosely, so a broken run (wrong pooling, wrong inputs) fails while its
-   * numbers stay what they are.
+   * The peer: langchain4j's quantized copy loses neighbours (MiniLM-q at 300 sentences: cosine min
+   * 0.965, mean 0.9894, Spearman 0.9882, recall@10 0.885; bge-small-q 0.992, 0.9960, 0.9930, 0.898;
+   * at 2,000 sentences recall@10 is 0.854 and 0.874). Floored loosely, so a broken run (wrong
+   * pooling, wrong inputs) fails while its numbers stay what they are.
    */
   @ParameterizedTest
   @ValueSource(strings = {"all-minilm-l6-v2", "bge-small-en-v1.5"})

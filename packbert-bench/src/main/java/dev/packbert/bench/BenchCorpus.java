@@ -78,7 +78,8 @@ public final class BenchCorpus {
    * sentence boundaries by {@link BreakIterator} (no Spark needed), at least 3 words each, each
    * text once (ignoring case: duplicates would tie as each other's nearest neighbours). Stops at
    * the first {@link #HELD_OUT_DOCUMENTS} documents from the end, so that it never reaches the
-   * first half of the sample.
+   * first half of the sample, and skips any sentence that also occurs in the documents before
+   * those.
    */
   public static List<String> heldOut(int wanted) {
     List<String[]> docs;
@@ -87,17 +88,21 @@ public final class BenchCorpus {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    int first = Math.max(0, docs.size() - HELD_OUT_DOCUMENTS);
+    // europarl repeats formulae across sittings: a sentence of the earlier documents (where the
+    // timing corpus comes from) is not held out even when it recurs here
     java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int d = 0; d < first; d++) {
+      for (String t : breakSentences(docs.get(d)[1])) {
+        seen.add(t.toLowerCase(Locale.ROOT));
+      }
+    }
     List<String> out = new ArrayList<>();
-    for (int d = docs.size() - 1; d >= docs.size() - HELD_OUT_DOCUMENTS && d >= 0; d--) {
-      String body = docs.get(d)[1];
-      BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
-      it.setText(body);
-      for (int start = it.first(), end = it.next();
-          end != BreakIterator.DONE && out.size() < wanted;
-          start = end, end = it.next()) {
-        String t = body.substring(start, end).strip();
-        if (t.split("\\s+").length >= 3 && seen.add(t.toLowerCase(Locale.ROOT))) {
+    for (int d = docs.size() - 1; d >= first; d--) {
+      for (String t : breakSentences(docs.get(d)[1])) {
+        if (out.size() < wanted
+            && t.split("\\s+").length >= 3
+            && seen.add(t.toLowerCase(Locale.ROOT))) {
           out.add(t);
         }
       }
@@ -111,6 +116,21 @@ public final class BenchCorpus {
             + " English europarl documents hold only "
             + out.size()
             + " distinct sentences; ask for fewer");
+  }
+
+  private static List<String> breakSentences(String body) {
+    BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
+    it.setText(body);
+    List<String> out = new ArrayList<>();
+    for (int start = it.first(), end = it.next();
+        end != BreakIterator.DONE;
+        start = end, end = it.next()) {
+      String t = body.substring(start, end).strip();
+      if (!t.isEmpty()) {
+        out.add(t);
+      }
+    }
+    return out;
   }
 
   /** How far from the end of the sample {@link #heldOut} may read. */

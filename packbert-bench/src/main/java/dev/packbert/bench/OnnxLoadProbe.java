@@ -1,9 +1,11 @@
 package dev.packbert.bench;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
+import dev.packbert.engine.Engines;
 import dev.packbert.engine.onnx.OnnxBertGraph;
 import dev.packbert.model.BertWeights;
+import dev.packbert.model.EmbeddingEngine;
+import dev.packbert.model.EngineKind;
+import dev.packbert.model.EngineOptions;
 import dev.packbert.weights.ModelLoader;
 import dev.packbert.weights.ModelRegistry;
 import dev.packbert.weights.OnnxBertLoader;
@@ -21,8 +23,8 @@ import java.util.Locale;
  *   <li>{@code write NAME OUT}: the named model's weights → PackBERT's ONNX graph → OUT (how a
  *       BERT-base {@code .onnx} is made: there is none on Maven Central);
  *   <li>{@code read FILE}: parse FILE with the ONNX reader only;
- *   <li>{@code session NAME|FILE.onnx [int8]}: weights (ONNX files through the reader) → graph →
- *       ONNX Runtime session, as {@code OnnxRuntimeEngine} opens one.
+ *   <li>{@code session NAME|FILE.onnx}: weights (ONNX files through the reader), then the
+ *       onnxruntime engine opened on them (its graph and ORT session, 1 thread).
  * </ul>
  */
 public final class OnnxLoadProbe {
@@ -51,15 +53,9 @@ public final class OnnxLoadProbe {
                 ? OnnxBertLoader.load(Path.of(args[1]))
                 : ModelLoader.weights(ModelRegistry.resolve(args[1]));
         long t1 = lap("weights", t0);
-        byte[] model = OnnxBertGraph.modelBytes(w, false);
-        long t2 = lap("graph (" + model.length / (1 << 20) + " MiB)", t1);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-          so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-          so.setIntraOpNumThreads(1);
-          try (OrtSession s = env.createSession(model, so)) {
-            lap("session (" + s.getNumOutputs() + " outputs)", t2);
-          }
+        try (EmbeddingEngine e =
+            Engines.open(w, EngineOptions.cpu(1).withEngine(EngineKind.ONNXRUNTIME))) {
+          lap("graph + session (" + e.config().numLayers() + " layers)", t1);
         }
       }
       default -> throw new IllegalArgumentException("write | read | session");

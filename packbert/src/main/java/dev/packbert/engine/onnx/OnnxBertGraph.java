@@ -5,6 +5,18 @@ import dev.packbert.engine.BertSignature.Output;
 import dev.packbert.model.BertConfig;
 import dev.packbert.model.BertWeights;
 import dev.packbert.model.TensorData;
+import dev.packbert.onnx.proto.Onnx.AttributeProto;
+import dev.packbert.onnx.proto.Onnx.GraphProto;
+import dev.packbert.onnx.proto.Onnx.ModelProto;
+import dev.packbert.onnx.proto.Onnx.NodeProto;
+import dev.packbert.onnx.proto.Onnx.OperatorSetIdProto;
+import dev.packbert.onnx.proto.Onnx.TensorShapeProto;
+import dev.packbert.onnx.proto.Onnx.TypeProto;
+import dev.packbert.onnx.proto.Onnx.ValueInfoProto;
+import dev.packbert.weights.OnnxCodec;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Writes BERT as an ONNX model (opset 17) with the feeds and fetches of {@link BertSignature}, the
@@ -20,46 +32,9 @@ import dev.packbert.model.TensorData;
  * {@code LayerNormalization} op.
  */
 public final class OnnxBertGraph {
-  // onnx.proto3 field numbers of the messages written here
-  private static final int MODEL_IR_VERSION = 1;
-  private static final int MODEL_PRODUCER = 2;
-  private static final int MODEL_GRAPH = 7;
-  private static final int MODEL_OPSET = 8;
-  private static final int OPSET_VERSION = 2;
-  private static final int GRAPH_NODE = 1;
-  private static final int GRAPH_NAME = 2;
-  private static final int GRAPH_INITIALIZER = 5;
-  private static final int GRAPH_INPUT = 11;
-  private static final int GRAPH_OUTPUT = 12;
-  private static final int NODE_INPUT = 1;
-  private static final int NODE_OUTPUT = 2;
-  private static final int NODE_NAME = 3;
-  private static final int NODE_OP = 4;
-  private static final int NODE_ATTRIBUTE = 5;
-  private static final int ATTR_NAME = 1;
-  private static final int ATTR_F = 2;
-  private static final int ATTR_I = 3;
-  private static final int ATTR_INTS = 8;
-  private static final int ATTR_TYPE = 20;
-  private static final int ATTR_TYPE_FLOAT = 1;
-  private static final int ATTR_TYPE_INT = 2;
-  private static final int ATTR_TYPE_INTS = 7;
-  private static final int TENSOR_DIMS = 1;
-  private static final int TENSOR_TYPE = 2;
-  private static final int TENSOR_INT64_DATA = 7;
-  private static final int TENSOR_NAME = 8;
-  private static final int TENSOR_RAW = 9;
-  private static final int VALUE_NAME = 1;
-  private static final int VALUE_TYPE = 2;
-  private static final int TYPE_TENSOR = 1;
-  private static final int TENSOR_TYPE_ELEM = 1;
-  private static final int TENSOR_TYPE_SHAPE = 2;
-  private static final int SHAPE_DIM = 1;
-  private static final int DIM_PARAM = 2;
-
-  static final int FLOAT = 1;
-  static final int INT32 = 6;
-  static final int INT64 = 7;
+  static final int FLOAT = OnnxCodec.FLOAT;
+  static final int INT32 = OnnxCodec.INT32;
+  static final int INT64 = OnnxCodec.INT64;
 
   /** IR 8 is the first IR version that allows opset 17; ORT 1.19 reads up to IR 10. */
   private static final long IR_VERSION = 8;
@@ -70,12 +45,18 @@ public final class OnnxBertGraph {
   private static final float MASK_ADDER = -10000f;
 
   private final BertConfig config;
-  private final ProtoMessage graph = new ProtoMessage();
+  private final GraphProto.Builder graph = GraphProto.newBuilder();
   private final java.util.Set<String> written = new java.util.HashSet<>();
   private int counter;
 
-  private OnnxBertGraph(BertConfig config) {
+  /** With {@code share}, weights go to {@link #shared} and their initializers hold no data. */
+  private final boolean share;
+
+  private final Map<String, TensorData> shared = new LinkedHashMap<>();
+
+  private OnnxBertGraph(BertConfig config, boolean share) {
     this.config = config;
+    this.share = share;
   }
 
   /**
@@ -83,19 +64,45 @@ public final class OnnxBertGraph {
    * all-token last layer and its {@link Output#HIDDEN} output too.
    */
   public static byte[] modelBytes(BertWeights weights, boolean tokenVectors) {
-    OnnxBertGraph g = new OnnxBertGraph(weights.config());
+    return model(weights, tokenVectors).toByteArray();
+  }
+
+  /** The self-contained ONNX model {@link #modelBytes} serializes: every weight inside. */
+  public static ModelProto model(BertWeights weights, boolean tokenVectors) {
+    return build(weights, tokenVectors, false).model();
+  }
+
+  /**
+   * The same graph with its weights outside: each weight's initializer holds only its name, type
+   * and shape (data_location EXTERNAL), and {@link Shared#weights} gives the values for ONNX
+   * Runtime's {@code SessionOptions.addInitializer}, which uses them in place. So a session costs
+   * no serialized copy of the weights, nor ORT's parsed and deserialized copies of them; ORT still
+   * prepacks the MatMul weights and fuses the graph as for the self-contained model.
+   */
+  public static Shared shared(BertWeights weights, boolean tokenVectors) {
+    return build(weights, tokenVectors, true);
+  }
+
+  /**
+   * A graph whose weights are passed beside it: {@code model} names them, {@code weights} holds
+   * them.
+   */
+  public record Shared(ModelProto model, Map<String, TensorData> weights) {}
+
+  private static Shared build(BertWeights weights, boolean tokenVectors, boolean share) {
+    OnnxBertGraph g = new OnnxBertGraph(weights.config(), share);
     g.build(weights, tokenVectors);
-    ProtoMessage model =
-        new ProtoMessage()
-            .varint(MODEL_IR_VERSION, IR_VERSION)
-            .string(MODEL_PRODUCER, "packbert")
-            .message(MODEL_OPSET, new ProtoMessage().varint(OPSET_VERSION, OPSET))
-            .message(MODEL_GRAPH, g.graph);
-    return model.toByteArray();
+    ModelProto.Builder model =
+        ModelProto.newBuilder()
+            .setIrVersion(IR_VERSION)
+            .setProducerName("packbert")
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(OPSET))
+            .setGraph(g.graph);
+    return new Shared(model.build(), g.shared);
   }
 
   private void build(BertWeights w, boolean tokenVectors) {
-    graph.string(GRAPH_NAME, "packbert_bert");
+    graph.setName("packbert_bert");
     int h = config.hiddenSize();
     input(BertSignature.INPUT_IDS, INT32, "batch", "length");
     input(BertSignature.TOKEN_TYPE_IDS, INT32, "batch", "length");
@@ -200,7 +207,7 @@ public final class OnnxBertGraph {
   private String layerNorm(BertWeights w, String name, String x) {
     return node(
         "LayerNormalization",
-        new ProtoMessage[] {intAttr("axis", -1), floatAttr("epsilon", config.layerNormEps())},
+        new AttributeProto[] {intAttr("axis", -1), floatAttr("epsilon", config.layerNormEps())},
         x,
         weight(w, name + "/gamma"),
         weight(w, name + "/beta"));
@@ -225,35 +232,28 @@ public final class OnnxBertGraph {
   // --- graph assembly -------------------------------------------------------------------------
 
   private String node(String op, String... inputs) {
-    return node(op, new ProtoMessage[0], inputs);
+    return node(op, new AttributeProto[0], inputs);
   }
 
-  private String node(String op, ProtoMessage attr, String... inputs) {
-    return node(op, new ProtoMessage[] {attr}, inputs);
+  private String node(String op, AttributeProto attr, String... inputs) {
+    return node(op, new AttributeProto[] {attr}, inputs);
   }
 
-  private String node(String op, ProtoMessage[] attrs, String... inputs) {
+  private String node(String op, AttributeProto[] attrs, String... inputs) {
     String out = op + "_" + counter++;
-    ProtoMessage n = new ProtoMessage();
-    for (String in : inputs) {
-      n.string(NODE_INPUT, in);
-    }
-    n.string(NODE_OUTPUT, out).string(NODE_NAME, out).string(NODE_OP, op);
-    for (ProtoMessage a : attrs) {
-      n.message(NODE_ATTRIBUTE, a);
-    }
-    graph.message(GRAPH_NODE, n);
+    graph.addNode(
+        NodeProto.newBuilder()
+            .addAllInput(Arrays.asList(inputs))
+            .addOutput(out)
+            .setName(out)
+            .setOpType(op)
+            .addAllAttribute(Arrays.asList(attrs)));
     return out;
   }
 
   private String rename(String value, String name) {
-    ProtoMessage n =
-        new ProtoMessage()
-            .string(NODE_INPUT, value)
-            .string(NODE_OUTPUT, name)
-            .string(NODE_NAME, name)
-            .string(NODE_OP, "Identity");
-    graph.message(GRAPH_NODE, n);
+    graph.addNode(
+        NodeProto.newBuilder().addInput(value).addOutput(name).setName(name).setOpType("Identity"));
     return name;
   }
 
@@ -263,82 +263,73 @@ public final class OnnxBertGraph {
       return name;
     }
     TensorData t = w.get(name);
-    ProtoMessage m = new ProtoMessage();
-    for (long d : t.shape()) {
-      m.varint(TENSOR_DIMS, d);
+    if (share) {
+      shared.put(name, t);
+      graph.addInitializer(OnnxCodec.externalTensor(name, t.shape(), FLOAT));
+    } else {
+      graph.addInitializer(OnnxCodec.floatTensor(name, t.shape(), t.values()));
     }
-    m.varint(TENSOR_TYPE, FLOAT).string(TENSOR_NAME, name).rawFloats(TENSOR_RAW, t.values());
-    graph.message(GRAPH_INITIALIZER, m);
     return name;
   }
 
   private String scalar(float v) {
     String name = "const_" + counter++;
-    graph.message(
-        GRAPH_INITIALIZER,
-        new ProtoMessage()
-            .varint(TENSOR_TYPE, FLOAT)
-            .string(TENSOR_NAME, name)
-            .rawFloats(TENSOR_RAW, new float[] {v}));
+    graph.addInitializer(OnnxCodec.floatTensor(name, new long[0], new float[] {v}));
     return name;
   }
 
   private String int64s(long... values) {
     String name = "const_" + counter++;
-    ProtoMessage m = new ProtoMessage().varint(TENSOR_DIMS, values.length);
-    m.varint(TENSOR_TYPE, INT64).string(TENSOR_NAME, name);
-    for (long v : values) {
-      m.varint(TENSOR_INT64_DATA, v);
-    }
-    graph.message(GRAPH_INITIALIZER, m);
+    graph.addInitializer(OnnxCodec.int64Tensor(name, new long[] {values.length}, values));
     return name;
   }
 
-  private static ProtoMessage intAttr(String name, long value) {
-    return new ProtoMessage()
-        .string(ATTR_NAME, name)
-        .varint(ATTR_I, value)
-        .varint(ATTR_TYPE, ATTR_TYPE_INT);
+  private static AttributeProto intAttr(String name, long value) {
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setI(value)
+        .setType(AttributeProto.AttributeType.INT)
+        .build();
   }
 
-  private static ProtoMessage floatAttr(String name, float value) {
-    return new ProtoMessage()
-        .string(ATTR_NAME, name)
-        .float32(ATTR_F, value)
-        .varint(ATTR_TYPE, ATTR_TYPE_FLOAT);
+  private static AttributeProto floatAttr(String name, float value) {
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setF(value)
+        .setType(AttributeProto.AttributeType.FLOAT)
+        .build();
   }
 
-  private static ProtoMessage perm(long... axes) {
-    ProtoMessage a = new ProtoMessage().string(ATTR_NAME, "perm");
+  private static AttributeProto perm(long... axes) {
+    AttributeProto.Builder a =
+        AttributeProto.newBuilder().setName("perm").setType(AttributeProto.AttributeType.INTS);
     for (long v : axes) {
-      a.varint(ATTR_INTS, v);
+      a.addInts(v);
     }
-    return a.varint(ATTR_TYPE, ATTR_TYPE_INTS);
+    return a.build();
   }
 
   private void input(String name, int elemType, String... dims) {
-    graph.message(GRAPH_INPUT, valueInfo(name, elemType, dims));
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    for (String d : dims) {
+      shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(d));
+    }
+    graph.addInput(
+        ValueInfoProto.newBuilder()
+            .setName(name)
+            .setType(
+                TypeProto.newBuilder()
+                    .setTensorType(
+                        TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape))));
   }
 
   /** Outputs declare their element type only; ORT infers their shapes. */
   private void output(String name) {
-    ProtoMessage tensor = new ProtoMessage().varint(TENSOR_TYPE_ELEM, FLOAT);
-    graph.message(
-        GRAPH_OUTPUT,
-        new ProtoMessage()
-            .string(VALUE_NAME, name)
-            .message(VALUE_TYPE, new ProtoMessage().message(TYPE_TENSOR, tensor)));
-  }
-
-  private static ProtoMessage valueInfo(String name, int elemType, String... dims) {
-    ProtoMessage shape = new ProtoMessage();
-    for (String d : dims) {
-      shape.message(SHAPE_DIM, new ProtoMessage().string(DIM_PARAM, d));
-    }
-    ProtoMessage tensor =
-        new ProtoMessage().varint(TENSOR_TYPE_ELEM, elemType).message(TENSOR_TYPE_SHAPE, shape);
-    return new ProtoMessage()
-        .string(VALUE_NAME, name)
-        .message(VALUE_TYPE, new ProtoMessage().message(TYPE_TENSOR, tensor));
+    graph.addOutput(
+        ValueInfoProto.newBuilder()
+            .setName(name)
+            .setType(
+                TypeProto.newBuilder()
+                    .setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT))));
   }
 }

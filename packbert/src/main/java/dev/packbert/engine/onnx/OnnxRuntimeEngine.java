@@ -56,9 +56,8 @@ public final class OnnxRuntimeEngine extends LoadedEngine {
 
   public OnnxRuntimeEngine(BertWeights weights, EngineOptions options) {
     super(weights, options);
-    if (options.precision() != Precision.FP32) {
-      throw new IllegalArgumentException(
-          "precision " + options.precision() + " needs the tensorflow engine; onnxruntime is fp32");
+    if (options.precision() == Precision.BF16) {
+      throw new IllegalArgumentException("precision bf16 needs engine tensorflow");
     }
     this.weights = weights;
     // the [CLS]-only graph now, so a model ORT cannot load fails here, at load, in one line
@@ -71,7 +70,7 @@ public final class OnnxRuntimeEngine extends LoadedEngine {
   }
 
   private OrtSession createSession(boolean tokenVectors) {
-    OnnxBertGraph.Shared graph = OnnxBertGraph.shared(weights, tokenVectors);
+    OnnxBertGraph.Shared graph = OnnxBertGraph.shared(weights, tokenVectors, options.precision());
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);

@@ -90,6 +90,8 @@ for f in ${PACKBERT_SUBMIT_CONF:-$ROOT/conf/spark-submit.conf}; do
   done <"$f"
 done
 
+# the full log (traces behind one-line errors, PackBERT at DEBUG); the console shows one line per message
+PACKBERT_LOG="${PACKBERT_LOG:-${TMPDIR:-/tmp}/packbert-$(id -un).log}"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 export TF_ENABLE_ONEDNN_OPTS="${TF_ENABLE_ONEDNN_OPTS:-1}"
 ARGS=(--class "$MAIN_CLASS" "${CONFS[@]}" "${JARS[@]}" "${SUBMIT[@]}" "$APP_JAR" "${EMBED[@]}")
@@ -100,5 +102,5 @@ fi
 HOME_DIR="$(packbert_spark_home)"
 export SPARK_HOME="$HOME_DIR" SPARK_SCALA_VERSION=2.12
 exec java ${PACKBERT_DRIVER_JAVA_OPTS:--Xmx2g} "${PACKBERT_OPENS[@]}" \
-  -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
+  -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" -Dpackbert.log.file="$PACKBERT_LOG" \
   -cp "$HOME_DIR/jars/*" org.apache.spark.deploy.SparkSubmit "${ARGS[@]}"

@@ -36,7 +36,7 @@ val sampleLines = scala.io.Source
   .fromInputStream(classOf[SentencePacker].getResourceAsStream("/sample/europarl-en-300.jsonl"), "UTF-8")
   .getLines().take(40).toList
 val docs = spark.read.json(sampleLines.toDS)
-val sentences = SentenceSplitter.split(docs, "id", "text", SentenceSplitter.MODE_SENTENCES)
+val sentences = new SentenceSplitter().transform(docs)
 val tokenized = new WordPieceTokenizerStage()
   .setVocabulary(Vocabulary.of(vocab.tokens))
   .setLowerCase(vocab.lowerCase)
@@ -158,7 +158,7 @@ println(f"$n×$n mask: $attended of ${n * n} pairs attended (${100.0 * attended 
 
 // DBTITLE 1,The same sentences embedded alone and packed
 // The sentences of that row, packed again into one row (coalesce(1): one packing window) and each alone
-// in a row of its own (algorithm "none"). BertEmbedder builds the block-diagonal mask inside the graph.
+// in a row of its own (algorithm "none"). BertEmbedder builds each batch's block-diagonal mask from the segment ids.
 val keys = inRow.map(s => (s.getAs[String]("doc_id"), s.getAs[Int]("sentence_index"))).toDF("doc_id", "sentence_index")
 val chosen = tokenized.join(keys, Seq("doc_id", "sentence_index")).coalesce(1)
 val embedder = new BertEmbedder().setModel(model).setPoolings("cls", "mean")

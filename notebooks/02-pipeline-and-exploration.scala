@@ -41,7 +41,7 @@ val pipeline = new Pipeline().setStages(Array[PipelineStage](
   new BertEmbedder().setModel(model).setPoolings("mean").setStats(embedding)))
 
 // one row per sentence: doc_id, sentence_index, begin, end (character span), text
-val sentences = SentenceSplitter.split(docs, "id", "text", SentenceSplitter.MODE_SENTENCES)
+val sentences = new SentenceSplitter().transform(docs)
 val fitted = pipeline.fit(sentences)
 val vectors = fitted.transform(sentences).cache()
 println(s"${vectors.count} sentence vectors; schema:")

@@ -44,11 +44,8 @@ public final class BenchCorpus {
       StructType schema =
           new StructType().add("id", DataTypes.StringType).add("text", DataTypes.StringType);
       Dataset<Row> split =
-          SentenceSplitter.split(
-                  spark.createDataFrame(rows, schema),
-                  "id",
-                  "text",
-                  SentenceSplitter.MODE_SENTENCES)
+          new SentenceSplitter()
+              .transform(spark.createDataFrame(rows, schema))
               .orderBy("doc_id", "sentence_index");
       // order by the documents' position in the sample, not their id strings
       List<String> ids = raw.stream().map(d -> d[0]).toList();

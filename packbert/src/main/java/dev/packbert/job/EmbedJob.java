@@ -3,27 +3,17 @@ package dev.packbert.job;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import dev.packbert.model.BertConfig;
-import dev.packbert.model.Pooling;
 import dev.packbert.pack.PackingStats;
-import dev.packbert.pack.SentencePacker;
-import dev.packbert.spark.BertEmbedder;
 import dev.packbert.spark.EmbedderStats;
+import dev.packbert.spark.EmbeddingPipeline;
 import dev.packbert.text.SentenceSplitter;
-import dev.packbert.text.Vocabulary;
-import dev.packbert.text.WordPieceTokenizerStage;
-import dev.packbert.weights.ModelLoader;
-import dev.packbert.weights.ModelRegistry;
-import dev.packbert.weights.ModelVocabulary;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
-import org.apache.spark.sql.Column;
+import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -33,7 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * text → pack → mask → model → write: the embedding job behind {@code packbert embed}.
+ * The embedding job behind {@code packbert embed}: its lifecycle around one {@link
+ * EmbeddingPipeline} (split → tokenize → pack → embed → merge windows → roll up → vector type),
+ * built once from the settings. The job reads the input, cuts it into slices, runs the pipeline on
+ * each slice not yet committed, writes and commits it, lists the rows it did not embed, and sums
+ * the slices up.
  *
  * <p>Output layout: {@code OUTPUT/sentences} (one row per sentence), {@code OUTPUT/documents} (with
  * {@code --unit document|both}), {@code OUTPUT/_rejected} (JSON lines: every input row or sentence
@@ -50,8 +44,8 @@ public final class EmbedJob {
 
   public JobSummary run() {
     long t0 = System.nanoTime();
-    ModelVocabulary vocab = checkModel();
-    requireLocalInputExists();
+    checkModel();
+    StorageChecks.check(s);
     SparkSession spark = session();
     OutputDir out = new OutputDir(s.output(), spark.sparkContext().hadoopConfiguration());
     boolean outputExisted = exists(spark, s.output());
@@ -63,15 +57,21 @@ public final class EmbedJob {
                 + " already exists; pass --resume to finish the run there, or choose another"
                 + " --output");
       }
-      return run(spark, out, t0, vocab);
+      return run(spark, out, t0);
     } catch (
         Throwable e) { // Spark rethrows checked exceptions undeclared; precise rethrow keeps them
       // a failed run must not leave a half-written OUTPUT that looks like a result; committed
       // slices are kept, --resume finishes the rest
-      int committed = out.committedSlices().size();
+      int committed = out.sliceMarkersOrUnknown(); // -1: cannot tell, so nothing is deleted
       if (!outputExisted && committed == 0) {
         deleteQuietly(spark, s.output());
-      } else if (committed > 0) {
+      }
+      // a storage failure is one line that says what happened (and that --resume keeps work)
+      Optional<UserError> storage = StorageErrors.asUserError(e, s.input(), s.output(), committed);
+      if (storage.isPresent()) {
+        throw storage.get();
+      }
+      if (committed > 0) {
         LOG.warn(
             "{} slices are committed in {}; rerun with --resume to finish", committed, s.output());
       }
@@ -85,39 +85,17 @@ public final class EmbedJob {
 
   /**
    * Everything that can be checked without Spark is checked first, so a typo or a broken model
-   * costs seconds, not a failed task after OUTPUT was started.
-   *
-   * @return the model's vocabulary, read once here; the tokenizer stage ships it to the executors
+   * costs seconds, not a failed task after OUTPUT was started. (The model's name, vocabulary and
+   * architecture were resolved with the settings.)
    */
-  private ModelVocabulary checkModel() {
-    Path modelDir = ModelRegistry.resolve(s.model(), s.sparkConf());
-    BertConfig config = ModelLoader.config(modelDir);
-    if (s.maxSeqLength() > config.maxPositions()) {
-      throw new UserError(
-          "--max-seq-length "
-              + s.maxSeqLength()
-              + " exceeds the model's "
-              + config.maxPositions()
-              + " positions");
-    }
+  private void checkModel() {
     if (s.prefix().isEmpty() && !s.modelDefaults().prefixHint().isEmpty()) {
       LOG.info("model {}: {} (--prefix)", s.model(), s.modelDefaults().prefixHint());
-    }
-    ModelVocabulary vocab = ModelVocabulary.read(modelDir);
-    if (vocab.tokens().size() != config.vocabSize()) {
-      throw new UserError(
-          "model "
-              + s.model()
-              + ": vocabulary has "
-              + vocab.tokens().size()
-              + " tokens, weights "
-              + config.vocabSize());
     }
     // The executors load the weights, where a truncated or contradicting model would only show as
     // a failed task; reading them here once turns it into a one-line error before Spark starts
     // (cost: one extra read of the weights, ~1 s for BERT-base).
-    ModelLoader.weights(modelDir);
-    return vocab;
+    s.resolvedModel().loadWeights();
   }
 
   private static boolean exists(SparkSession spark, String location) {
@@ -135,16 +113,6 @@ public final class EmbedJob {
       p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
     } catch (IOException | RuntimeException e) {
       LOG.warn("could not remove the partial output {}: {}", location, e.toString());
-    }
-  }
-
-  private void requireLocalInputExists() {
-    String in = s.input();
-    if (!in.contains("://") || in.startsWith("file:")) {
-      Path p = in.startsWith("file:") ? Path.of(java.net.URI.create(in)) : Path.of(in);
-      if (!java.nio.file.Files.exists(p)) {
-        throw new UserError("--input " + in + ": no such file or directory");
-      }
     }
   }
 
@@ -173,7 +141,7 @@ public final class EmbedJob {
    * read → (resume?) → for each slice not yet committed: split → tokenize → pack → embed → write
    * vectors → write rejected → commit the slice → summarize the whole output.
    */
-  private JobSummary run(SparkSession spark, OutputDir out, long t0, ModelVocabulary vocab) {
+  private JobSummary run(SparkSession spark, OutputDir out, long t0) {
     Map<String, Object> settings = RunRecord.settingsOf(s);
     Optional<RunRecord> recorded =
         out.readOptional(OutputDir.RUN_RECORD)
@@ -216,12 +184,14 @@ public final class EmbedJob {
     if (resumed > 0) {
       LOG.info("resuming: {} of {} slices already committed", resumed, run.slices());
     }
-    // one stage for every slice, so its broadcast tokenizer is shipped once per job, not per slice
-    WordPieceTokenizerStage tokenizer = tokenizer(vocab);
+    // one pipeline for every slice, so e.g. its broadcast tokenizer is shipped once per job
+    EmbeddingPipeline pipeline = pipeline();
+    PipelineModel embed = pipeline.embedded().fit(docs);
     for (int slice = 0; slice < run.slices(); slice++) {
       if (!committed.containsKey(slice)) {
         committed.put(
-            slice, embedSlice(spark, out, docs, input.rows(), run.slices(), slice, tokenizer));
+            slice,
+            embedSlice(spark, out, docs, input.rows(), run.slices(), slice, pipeline, embed));
       }
     }
     JobSummary summary =
@@ -244,7 +214,8 @@ public final class EmbedJob {
       long allRows,
       int slices,
       int slice,
-      WordPieceTokenizerStage tokenizer) {
+      EmbeddingPipeline pipeline,
+      PipelineModel embed) {
     long t0 = System.nanoTime();
     Dataset<Row> docs =
         slices == 1
@@ -256,12 +227,17 @@ public final class EmbedJob {
         s.partitions() > 0
             ? s.partitions()
             : autoPartitions(rows, spark.sparkContext().defaultParallelism());
+    // fresh counters per slice, on the same stages
     PackingStats packing = PackingStats.register(spark.sparkContext());
     EmbedderStats embedding = new EmbedderStats(spark.sparkContext());
+    pipeline.packer().setStats(packing);
+    pipeline.embedder().setStats(embedding);
     Dataset<Row> embedded =
-        embed(pack(tokenizer.transform(split(input.readable(), partitions)), packing), embedding);
+        embed
+            .transform(input.readable().repartition(partitions))
+            .persist(StorageLevel.MEMORY_AND_DISK());
     SliceOutput where = new SliceOutput(slices, slice);
-    Written written = writeVectors(spark, embedded, embedding, where);
+    Written written = writeVectors(spark, pipeline, embedded, embedding, where);
     Rejected rejected = writeRejected(input.rejected(), embedded, where);
     embedded.unpersist();
     input.rejected().unpersist();
@@ -326,6 +302,10 @@ public final class EmbedJob {
       if (e instanceof UserError u) {
         throw u;
       }
+      Optional<String> storage = StorageErrors.describe(e, s.input(), "--input");
+      if (storage.isPresent()) {
+        throw new UserError(storage.get(), e);
+      }
       // the innermost message says what is wrong ("... is not a Parquet file"); the outer ones say
       // "Job aborted"
       Throwable root = e;
@@ -355,22 +335,12 @@ public final class EmbedJob {
     return new SliceInput(readable, rejectedDocs);
   }
 
-  private Dataset<Row> split(Dataset<Row> readable, int partitions) {
-    return SentenceSplitter.split(
-        readable.repartition(partitions), InputReader.ID, InputReader.TEXT, s.split());
-  }
-
-  private WordPieceTokenizerStage tokenizer(ModelVocabulary vocab) {
-    // sentence-transformers' do_lower_case lower-cases before the tokenizer, whatever it says
-    boolean lower = vocab.lowerCase() || Boolean.TRUE.equals(s.modelDefaults().lowerCase());
-    return new WordPieceTokenizerStage()
-        .setVocabulary(Vocabulary.of(vocab.tokens()))
-        .setLowerCase(lower)
-        .setPrefix(s.prefix());
-  }
-
-  private Dataset<Row> pack(Dataset<Row> tokenized, PackingStats packing) {
-    return new SentencePacker()
+  /** The stages this run's settings ask for, built once. */
+  private EmbeddingPipeline pipeline() {
+    EmbeddingPipeline p = new EmbeddingPipeline(s.resolvedModel(), s.poolings(), s.normalize());
+    p.splitter().setIdCol(InputReader.ID).setTextCol(InputReader.TEXT).setMode(s.split());
+    p.tokenizer().setPrefix(s.prefix());
+    p.packer()
         .setMaxSeqLength(s.maxSeqLength())
         .setAlgorithm(s.packing())
         .setNarrowRows(s.narrowRows())
@@ -378,27 +348,22 @@ public final class EmbedJob {
         .setOverLength(s.overLength())
         .setSplitStride(s.splitStride())
         .setWindow(s.window())
-        .setMaxSentencesPerRow(s.maxSentencesPerRow())
-        .setStats(packing)
-        .transform(tokenized);
-  }
-
-  private Dataset<Row> embed(Dataset<Row> packed, EmbedderStats embedding) {
-    return new BertEmbedder()
-        .setModel(s.model())
-        .setPoolings(s.poolings().stream().map(Pooling::column).toArray(String[]::new))
+        .setMaxSentencesPerRow(s.maxSentencesPerRow());
+    p.embedder()
         .setTokensPerBatch(s.tokensPerBatch())
-        .setPrecision(s.precision().name())
-        .setEngine(s.engine().label())
-        .setNormalize(s.normalize())
-        .setStats(embedding)
-        .transform(packed)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+        .setPrecision(s.precision())
+        .setEngine(s.engine());
+    p.vectors().setVectorType(s.vectorType());
+    return p;
   }
 
   /** Computes the embeddings (with progress lines) and writes the sentence and document vectors. */
   private Written writeVectors(
-      SparkSession spark, Dataset<Row> embedded, EmbedderStats embedding, SliceOutput where) {
+      SparkSession spark,
+      EmbeddingPipeline pipeline,
+      Dataset<Row> embedded,
+      EmbedderStats embedding,
+      SliceOutput where) {
     long sentencesOut;
     long documentsOut = 0;
     LiveAccumulators liveSentences = new LiveAccumulators(embedding.sentences);
@@ -411,19 +376,12 @@ public final class EmbedJob {
       // tasks of a later union could otherwise each compute the same partition on different
       // executors, which costs the work twice and makes the accumulators count it twice.
       embedded.count();
-      Dataset<Row> ok = embedded.where(col("error").isNull());
-      Dataset<Row> good =
-          (s.overLength().equals("split")
-                  ? SplitPieceMerger.merge(ok, s.poolings(), s.normalize())
-                  : ok)
-              .select(outputColumns());
+      // failed sentences go to _rejected (writeRejected), the others to the outputs
+      Dataset<Row> good = embedded.where(col("error").isNull()).drop("error");
       if (s.sentenceOutput()) {
         sentencesOut =
             writeAndCount(
-                spark,
-                VectorColumns.as(good, s.poolings(), s.vectorType()),
-                s.output() + "/sentences",
-                where);
+                spark, pipeline.vectors().transform(good), s.output() + "/sentences", where);
       } else {
         sentencesOut = good.count();
       }
@@ -431,10 +389,7 @@ public final class EmbedJob {
         documentsOut =
             writeAndCount(
                 spark,
-                VectorColumns.as(
-                    DocumentRollup.of(good, s.poolings(), s.normalize()),
-                    s.poolings(),
-                    s.vectorType()),
+                pipeline.vectors().transform(pipeline.rollup().transform(good)),
                 s.output() + "/documents",
                 where);
       }
@@ -499,23 +454,6 @@ public final class EmbedJob {
   static int autoPartitions(long inputRows, int parallelism) {
     long wanted = (inputRows + 499) / 500;
     return (int) Math.max(1, Math.min(4L * parallelism, wanted));
-  }
-
-  private Column[] outputColumns() {
-    List<Column> c =
-        new ArrayList<>(
-            List.of(
-                col("doc_id"),
-                col("sentence_index"),
-                col("begin"),
-                col("end"),
-                col("text"),
-                col("num_tokens"),
-                col("truncated")));
-    for (Pooling p : s.poolings()) {
-      c.add(col(p.column()));
-    }
-    return c.toArray(new Column[0]);
   }
 
   private String readFormat() {

@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import dev.packbert.model.EngineKind;
 import dev.packbert.model.Pooling;
 import dev.packbert.model.Precision;
+import dev.packbert.spark.EmbeddingPipeline;
 import dev.packbert.weights.ModelDefaults;
+import dev.packbert.weights.ResolvedModel;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,14 +44,12 @@ record EmbedSettings(
     boolean normalize,
     String prefix,
     String vectorType,
-    ModelDefaults modelDefaults,
+    ResolvedModel resolvedModel,
     long sliceDocuments,
     boolean resume) {
 
-  /** Where neither flag, config nor the model says: plain BERT's defaults (and a length cap). */
+  /** Where neither flag, config nor the model says: plain BERT's pooling. */
   static final String FALLBACK_POOLING = "mean";
-
-  static final int FALLBACK_MAX_SEQ_LENGTH = 128;
 
   static EmbedSettings from(EmbedCommand c, Config conf) {
     String inputFormat = or(c.inputFormat, conf.getString("input-format"));
@@ -65,7 +65,8 @@ record EmbedSettings(
       spark.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
     }
     String model = or(c.model, conf.getString("model"));
-    ModelDefaults own = modelDefaults(model, spark);
+    ResolvedModel resolved = resolve(model, spark);
+    ModelDefaults own = resolved.defaults();
     String pooling = firstGiven(c.pooling, conf.getString("pooling"));
     String normalize =
         firstGiven(
@@ -89,7 +90,7 @@ record EmbedSettings(
             pooling != null
                 ? parsePoolings(pooling)
                 : own.pooling() != null ? own.pooling() : parsePoolings(FALLBACK_POOLING),
-            maxSeqLength > 0 ? maxSeqLength : defaultMaxSeqLength(own),
+            maxSeqLength > 0 ? maxSeqLength : EmbeddingPipeline.defaultMaxSeqLength(resolved),
             or(c.packing, conf.getString("packing")),
             c.narrowRows != null ? c.narrowRows : conf.getBoolean("narrow-rows"),
             c.tokensPerBatch != null ? c.tokensPerBatch : conf.getInt("tokens-per-batch"),
@@ -109,7 +110,7 @@ record EmbedSettings(
                 : Boolean.TRUE.equals(own.normalize()),
             or(c.prefix, conf.getString("prefix")),
             or(c.vectorType, conf.getString("vector-type")),
-            own,
+            resolved,
             c.sliceDocuments != null ? c.sliceDocuments : conf.getLong("slice-documents"),
             c.resume);
     s.check();
@@ -125,6 +126,14 @@ record EmbedSettings(
     oneOf("--scope", scope, List.of("partition", "document"));
     oneOf("--over-length", overLength, List.of("truncate", "split"));
     oneOf("--vector-type", vectorType, List.of("array", "ml"));
+    if (maxSeqLength > resolvedModel.config().maxPositions()) {
+      throw new UserError(
+          "--max-seq-length "
+              + maxSeqLength
+              + " exceeds the model's "
+              + resolvedModel.config().maxPositions()
+              + " positions");
+    }
     if (maxSeqLength < 8) {
       throw new UserError("--max-seq-length " + maxSeqLength + " is too small (minimum 8)");
     }
@@ -135,8 +144,10 @@ record EmbedSettings(
               + " must be at least --max-seq-length "
               + maxSeqLength);
     }
-    if (engine == EngineKind.ONNXRUNTIME && precision != Precision.FP32) {
-      throw new UserError("--precision " + precision + " needs --engine tensorflow");
+    try {
+      precision.requireEngine(engine);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--" + e.getMessage().replace("engine ", "--engine "));
     }
     if (partitions < 0) {
       throw new UserError("--partitions must be ≥ 0");
@@ -209,30 +220,20 @@ record EmbedSettings(
   }
 
   /**
-   * The model's own defaults, read before Spark starts; a broken or unsupported model directory is
-   * one line here. A name that is neither known nor a directory is reported by the job's model
-   * check with its own message, so it gets no defaults here.
+   * The model, looked up once, before Spark starts: a missing, broken or unsupported model, or one
+   * whose vocabulary does not fit its weights, is one line here.
    */
-  private static ModelDefaults modelDefaults(String model, Map<String, String> sparkConf) {
+  private static ResolvedModel resolve(String model, Map<String, String> sparkConf) {
     try {
-      return ModelDefaults.of(model, sparkConf);
+      return ResolvedModel.of(model, sparkConf);
     } catch (dev.packbert.model.ModelFormatException e) {
       throw new UserError("--model " + model + ": " + e.getMessage());
-    } catch (RuntimeException e) {
-      return ModelDefaults.NONE;
     }
   }
 
-  /**
-   * 128, or the model's own maximum length where that is shorter. Not the model's length where it
-   * is longer: in PackBERT it is also the row length, and rows of 512 embedded bge-small half as
-   * fast as rows of 128 (README, Notes); sentences over 128 tokens are rare, and are flagged {@code
-   * truncated} and counted. --max-seq-length 512 truncates where sentence-transformers does.
-   */
-  static int defaultMaxSeqLength(ModelDefaults own) {
-    return own.maxSeqLength() == null
-        ? FALLBACK_MAX_SEQ_LENGTH
-        : Math.min(FALLBACK_MAX_SEQ_LENGTH, own.maxSeqLength());
+  /** What the model itself says about how it is meant to be used. */
+  ModelDefaults modelDefaults() {
+    return resolvedModel.defaults();
   }
 
   /** The flag if given, else the config's value unless it is empty (empty = the model decides). */

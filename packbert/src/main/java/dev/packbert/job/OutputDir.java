@@ -1,6 +1,7 @@
 package dev.packbert.job;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,17 +50,60 @@ final class OutputDir {
     return location + "/" + relative;
   }
 
-  /** True if OUTPUT exists and is a file or holds anything. */
+  /**
+   * True if OUTPUT is a directory that holds anything; false if it does not exist or is empty.
+   * Refused with one line: an OUTPUT that is a file (Spark's Overwrite would delete it), and one
+   * that cannot be looked at (a missing bucket, refused credentials, an unreachable endpoint): not
+   * knowing is not "it exists", which sent users to {@code --resume}.
+   */
   boolean existsAndNotEmpty() {
+    Path p = new Path(location);
     try {
-      Path p = new Path(location);
-      if (!fs.exists(p)) {
+      FileStatus st;
+      try {
+        st = fs.getFileStatus(p);
+      } catch (FileNotFoundException e) {
         return false;
       }
-      FileStatus st = fs.getFileStatus(p);
-      return !st.isDirectory() || fs.listStatus(p).length > 0;
+      if (!st.isDirectory()) {
+        throw new UserError(StorageErrors.isAFile(location, "--output"));
+      }
+      return fs.listStatus(p).length > 0;
     } catch (IOException e) {
-      return true; // unknown: never treat what might be there as empty
+      throw new UserError(
+          StorageErrors.describe(e, location, "--output")
+              .orElseGet(
+                  () ->
+                      "--output "
+                          + StorageErrors.safeLocation(location)
+                          + ": cannot look at it: "
+                          + StorageErrors.scrub(
+                              PackBertCli.oneLine(
+                                  e.getClass().getSimpleName() + ": " + e.getMessage()),
+                              fs.getConf())),
+          e);
+    }
+  }
+
+  /**
+   * How many slice markers {@code _slices} holds, or -1 if it cannot be listed: for deciding
+   * whether a failed run may remove OUTPUT, where "cannot tell" must not count as "none" (unlike
+   * {@link #committedSlices}, for which it means "redo everything").
+   */
+  int sliceMarkersOrUnknown() {
+    Path dir = new Path(path(SLICES));
+    try {
+      int n = 0;
+      for (FileStatus f : fs.listStatus(dir)) {
+        if (f.getPath().getName().matches("\\d+\\.json")) {
+          n++;
+        }
+      }
+      return n;
+    } catch (FileNotFoundException e) {
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      return -1;
     }
   }
 

@@ -13,7 +13,8 @@ public record BertConfig(
     int maxPositions,
     int typeVocabSize,
     float layerNormEps,
-    String hiddenAct) {
+    String hiddenAct)
+    implements java.io.Serializable {
 
   public BertConfig {
     if (hiddenSize <= 0 || numLayers <= 0 || numHeads <= 0 || hiddenSize % numHeads != 0) {

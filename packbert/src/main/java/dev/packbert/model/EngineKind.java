@@ -1,13 +1,10 @@
 package dev.packbert.model;
 
-import dev.packbert.engine.tensorflow.TensorFlowEngine;
 import java.util.Locale;
 
 /** Which runtime executes the BERT graph; both take the same packed rows and give equal vectors. */
 public enum EngineKind {
-  /**
-   * TensorFlow Java ({@link TensorFlowEngine}): the default, and the one with GPU and bf16 support.
-   */
+  /** TensorFlow Java: the default, and the one with GPU and bf16 support. */
   TENSORFLOW,
   /** ONNX Runtime on the CPU, on an ONNX graph PackBERT writes. */
   ONNXRUNTIME;

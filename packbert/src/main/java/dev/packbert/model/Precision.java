@@ -15,4 +15,15 @@ public enum Precision {
       throw new IllegalArgumentException("unknown precision '" + s + "' (choose fp32 or bf16)");
     }
   }
+
+  /** Fails with one line when {@code engine} cannot run this precision. */
+  public void requireEngine(EngineKind engine) {
+    if (this == BF16 && engine != EngineKind.TENSORFLOW) {
+      throw new IllegalArgumentException("precision bf16 needs engine tensorflow");
+    }
+  }
+
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
 }

@@ -4,12 +4,11 @@ import dev.packbert.model.EngineKind;
 import dev.packbert.model.Pooling;
 import dev.packbert.model.Precision;
 import dev.packbert.weights.ModelRegistry;
+import dev.packbert.weights.ResolvedModel;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import org.apache.spark.ml.Transformer;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
@@ -30,11 +29,20 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Spark ML stage: packed rows in, one row per packed sentence out, with one float-array column per
- * pooling. Each executor JVM loads the model once ({@link ExecutorModels}) and every task of that
- * executor shares it; batches are formed by a token budget, not a row count.
+ * Spark ML stage: packed rows in, one row per packed sentence out, with one {@code array<float>}
+ * column per pooling and an {@code error} column (null, or why the engine failed on the sentence's
+ * row). Each batch gets its attention mask (the block-diagonal mask of its rows, or the {@code
+ * maskCol} a user gives), runs on the executor's engine, is pooled and, with {@code normalize},
+ * L2-normalized, and is unpacked into its sentences. Each executor JVM loads the model once ({@link
+ * ExecutorModels}) and every task of that executor shares it; batches are formed by a token budget,
+ * not a row count.
+ *
+ * <p>The model is resolved once, on the driver, into a {@link ResolvedModel} that the tasks carry:
+ * {@link #setModel(ResolvedModel)} hands over one already resolved (the job's), {@link
+ * #setModel(String)} resolves the name or path at {@link #transform}.
  */
-public class BertEmbedder extends Transformer implements DefaultParamsWritable {
+public class BertEmbedder extends Transformer
+    implements HasPoolings, HasNormalize, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
   private final String uid;
 
@@ -46,9 +54,9 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
   private final IntParam threads;
   private final Param<String> engine;
   private final BooleanParam normalize;
-  private final Param<String> vectorType;
 
   private transient EmbedderStats stats;
+  private transient ResolvedModel resolved;
 
   public BertEmbedder() {
     this(Identifiable$.MODULE$.randomUID("bertEmbedder"));
@@ -63,21 +71,19 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
             "model name ("
                 + String.join(", ", ModelRegistry.names())
                 + ") or directory (local, hdfs://, s3a://)");
-    poolings =
-        new StringArrayParam(
-            this, "poolings", "pooling columns to produce: cls, mean, pooler, max");
+    poolings = HasPoolings.poolingsParam(this);
     tokensPerBatch =
         new IntParam(
             this,
             "tokensPerBatch",
             "token budget of one engine batch (rows × length)",
             ParamValidators.gtEq(1));
-    precision = new Param<>(this, "precision", "fp32 or bf16");
+    precision = new Param<>(this, "precision", "fp32 (exact) or bf16 (tensorflow engine)");
     maskCol =
         new Param<>(
             this,
             "maskCol",
-            "optional column with a [L][L] attention mask per row (1 = may attend); empty = block-diagonal mask built in the graph");
+            "optional column with a [L][L] attention mask per row (1 = may attend); empty = each batch's block-diagonal mask, built from segment_ids");
     threads =
         new IntParam(
             this,
@@ -88,21 +94,10 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
         new Param<>(
             this,
             "engine",
-            "tensorflow (default; GPU, bf16) or onnxruntime (CPU, fp32): the runtime that runs BERT");
-    normalize =
-        new BooleanParam(
-            this,
-            "normalize",
-            "L2-normalize every pooled vector (as sentence-transformers' Normalize module)");
-    vectorType =
-        new Param<>(
-            this,
-            "vectorType",
-            "array (array<float>) or ml (org.apache.spark.ml.linalg.Vector, for Spark ML estimators)",
-            ParamValidators.inArray(new String[] {"array", "ml"}));
+            "tensorflow (default; GPU, bf16) or onnxruntime (CPU): the runtime that runs BERT");
+    normalize = HasNormalize.normalizeParam(this);
     setDefault(model, "bert-base-uncased");
     setDefault(normalize, false);
-    setDefault(vectorType, "array");
     setDefault(poolings, new String[] {"mean"});
     setDefault(tokensPerBatch, 4096);
     setDefault(precision, "fp32");
@@ -120,6 +115,7 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
     return model;
   }
 
+  @Override
   public StringArrayParam poolings() {
     return poolings;
   }
@@ -149,12 +145,17 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
     return this;
   }
 
-  public BooleanParam normalize() {
-    return normalize;
+  public BertEmbedder setEngine(EngineKind v) {
+    return setEngine(v.label());
   }
 
-  public Param<String> vectorType() {
-    return vectorType;
+  public EngineKind getEngine() {
+    return EngineKind.parse($(engine));
+  }
+
+  @Override
+  public BooleanParam normalize() {
+    return normalize;
   }
 
   public BertEmbedder setNormalize(boolean v) {
@@ -162,13 +163,17 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
     return this;
   }
 
-  public BertEmbedder setVectorType(String v) {
-    set(vectorType, v);
+  /** A model name or directory, resolved when the stage transforms. */
+  public BertEmbedder setModel(String v) {
+    set(model, v);
+    resolved = null;
     return this;
   }
 
-  public BertEmbedder setModel(String v) {
-    set(model, v);
+  /** A model already resolved (by the job, or by another stage's caller): not looked up again. */
+  public BertEmbedder setModel(ResolvedModel m) {
+    set(model, m.source());
+    resolved = m;
     return this;
   }
 
@@ -185,6 +190,14 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
   public BertEmbedder setPrecision(String v) {
     set(precision, v);
     return this;
+  }
+
+  public BertEmbedder setPrecision(Precision v) {
+    return setPrecision(v.label());
+  }
+
+  public Precision getPrecision() {
+    return Precision.parse($(precision));
   }
 
   public BertEmbedder setMaskCol(String v) {
@@ -205,10 +218,6 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
   /** The counters of the last {@link #transform}, filled as its output is computed. */
   public EmbedderStats stats() {
     return stats;
-  }
-
-  EnumSet<Pooling> poolingSet() {
-    return Pooling.parseList(String.join(",", $(poolings)));
   }
 
   @Override
@@ -240,17 +249,10 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
             "mask column '" + m + "' must be array<array<numeric>>, is " + t.simpleString());
       }
     }
-    Precision precisionValue = Precision.parse($(precision));
-    if (EngineKind.parse($(engine)).requireAvailable() == EngineKind.ONNXRUNTIME
-        && precisionValue != Precision.FP32) {
-      throw new IllegalArgumentException("precision " + $(precision) + " needs engine tensorflow");
-    }
+    getPrecision().requireEngine(getEngine().requireAvailable());
     List<StructField> out = new ArrayList<>(Arrays.asList(st.fields()));
-    DataType vector =
-        mlVectors()
-            ? SQLDataTypes.VectorType()
-            : DataTypes.createArrayType(DataTypes.FloatType, false);
-    for (Pooling p : poolingSet()) {
+    DataType vector = DataTypes.createArrayType(DataTypes.FloatType, false);
+    for (Pooling p : getPoolings()) {
       out.add(DataTypes.createStructField(p.column(), vector, true));
     }
     out.add(DataTypes.createStructField("error", DataTypes.StringType, true));
@@ -275,47 +277,22 @@ public class BertEmbedder extends Transformer implements DefaultParamsWritable {
     if (stats == null) {
       stats = new EmbedderStats(dataset.sparkSession().sparkContext());
     }
+    if (resolved == null) {
+      resolved = ResolvedModel.of($(model));
+    }
     EmbedPartition f =
         new EmbedPartition(
-            $(model),
-            poolingSet(),
+            resolved,
+            getPoolings(),
             (Integer) $(tokensPerBatch),
-            Precision.parse($(precision)),
+            getPrecision(),
             $(maskCol),
             (Integer) $(threads),
-            EngineKind.parse($(engine)),
-            (Boolean) $(normalize),
+            getEngine(),
+            getNormalize(),
             dataset.schema(),
             stats);
-    Dataset<Row> arrays = dataset.toDF().mapPartitions(f, Encoders.row(arraySchema(outSchema)));
-    if (!mlVectors()) {
-      return arrays;
-    }
-    for (Pooling p : poolingSet()) {
-      arrays =
-          arrays.withColumn(
-              p.column(), org.apache.spark.ml.functions.array_to_vector(arrays.col(p.column())));
-    }
-    return arrays;
-  }
-
-  private boolean mlVectors() {
-    return $(vectorType).equals("ml");
-  }
-
-  /** The engine's own output: pooled columns as array<float>, whatever vectorType says. */
-  private StructType arraySchema(StructType out) {
-    StructType s = new StructType();
-    for (StructField f : out.fields()) {
-      boolean pooled = poolingSet().stream().anyMatch(p -> p.column().equals(f.name()));
-      s =
-          s.add(
-              pooled
-                  ? DataTypes.createStructField(
-                      f.name(), DataTypes.createArrayType(DataTypes.FloatType, false), true)
-                  : f);
-    }
-    return s;
+    return dataset.toDF().mapPartitions(f, Encoders.row(outSchema));
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.packbert.model.PackedBatch;
 import dev.packbert.model.Pooling;
 import dev.packbert.model.Precision;
 import dev.packbert.model.SentenceVectors;
+import dev.packbert.weights.ResolvedModel;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Iterator;
@@ -24,7 +25,7 @@ import org.apache.spark.sql.types.StructType;
  * the error, so nothing disappears.
  */
 final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
-  private final String model;
+  private final ResolvedModel model;
   private final EnumSet<Pooling> poolings;
   private final int tokensPerBatch;
   private final Precision precision;
@@ -36,7 +37,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
   private final EmbedderStats stats;
 
   EmbedPartition(
-      String model,
+      ResolvedModel model,
       EnumSet<Pooling> poolings,
       int tokensPerBatch,
       Precision precision,

@@ -3,8 +3,7 @@ package dev.packbert.spark;
 import dev.packbert.engine.Engines;
 import dev.packbert.model.EmbeddingEngine;
 import dev.packbert.model.EngineOptions;
-import dev.packbert.weights.ModelLoader;
-import dev.packbert.weights.ModelRegistry;
+import dev.packbert.weights.ResolvedModel;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -23,14 +22,13 @@ public final class ExecutorModels {
 
   private ExecutorModels() {}
 
-  public static EmbeddingEngine get(String model, EngineOptions options) {
-    String key = model + "|" + options;
+  public static EmbeddingEngine get(ResolvedModel model, EngineOptions options) {
+    String key = model.source() + "|" + options;
     return ENGINES.computeIfAbsent(
         key,
         k -> {
           long t0 = System.nanoTime();
-          EmbeddingEngine e =
-              Engines.open(ModelLoader.weights(ModelRegistry.resolve(model)), options);
+          EmbeddingEngine e = Engines.open(model.loadWeights(), options);
           LOADS.incrementAndGet();
           LOG.info(
               "loaded model {} ({}) in {} ms",

@@ -6,12 +6,21 @@ import static org.apache.spark.sql.functions.when;
 
 import com.johnsnowlabs.nlp.DocumentAssembler;
 import com.johnsnowlabs.nlp.annotators.sbd.pragmatic.SentenceDetector;
+import dev.packbert.ml.SchemaChecks;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -23,11 +32,11 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Splits documents into sentences (or keeps each document whole) with character spans into the
- * original text.
+ * Spark ML stage: documents in, one row per sentence out (or per document with mode {@link
+ * #MODE_NONE}), with character spans into the original text.
  *
- * <p>Output of {@link #split}: {@code doc_id} string, {@code sentence_index} int (0-based per
- * document), {@code begin} int, {@code end} int (exclusive), {@code text} string, with {@code
+ * <p>Output: {@code doc_id} string, {@code sentence_index} int (0-based per document), {@code
+ * begin} int, {@code end} int (exclusive), {@code text} string, with {@code
  * originalText.substring(begin, end).equals(text)}. Offsets are Java {@code String} (UTF-16)
  * indices, as in Spark NLP; note that Spark SQL's {@code substring}/{@code length} count code
  * points instead.
@@ -36,7 +45,9 @@ import org.apache.spark.sql.types.StructType;
  * character. Rejected documents produce no rows here; {@link #rejected} lists them with a reason so
  * that callers can count them. Every accepted document yields at least one row.
  */
-public final class SentenceSplitter {
+public class SentenceSplitter extends Transformer implements DefaultParamsWritable {
+  private static final long serialVersionUID = 1L;
+
   public static final String MODE_SENTENCES = "sentences";
   public static final String MODE_NONE = "none";
 
@@ -63,14 +74,106 @@ public final class SentenceSplitter {
   private static final String DOCUMENT = "__document";
   private static final String SENTENCES = "__sentences";
 
-  private SentenceSplitter() {}
+  private final String uid;
+  private final Param<String> idCol;
+  private final Param<String> textCol;
+  private final Param<String> mode;
+
+  public SentenceSplitter() {
+    this(Identifiable$.MODULE$.randomUID("sentenceSplitter"));
+  }
+
+  public SentenceSplitter(String uid) {
+    this.uid = uid;
+    idCol = new Param<>(this, "idCol", "input column: document id (cast to string)");
+    textCol = new Param<>(this, "textCol", "input column: document text (string)");
+    mode =
+        new Param<>(
+            this,
+            "mode",
+            "sentences (split each document) or none (each document is one unit)",
+            ParamValidators.inArray(new String[] {MODE_SENTENCES, MODE_NONE}));
+    setDefault(idCol, "id");
+    setDefault(textCol, "text");
+    setDefault(mode, MODE_SENTENCES);
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  public Param<String> idCol() {
+    return idCol;
+  }
+
+  public Param<String> textCol() {
+    return textCol;
+  }
+
+  public Param<String> mode() {
+    return mode;
+  }
+
+  public String getIdCol() {
+    return $(idCol);
+  }
+
+  public String getTextCol() {
+    return $(textCol);
+  }
+
+  public String getMode() {
+    return $(mode);
+  }
+
+  public SentenceSplitter setIdCol(String v) {
+    set(idCol, v);
+    return this;
+  }
+
+  public SentenceSplitter setTextCol(String v) {
+    set(textCol, v);
+    return this;
+  }
+
+  public SentenceSplitter setMode(String v) {
+    set(mode, v);
+    return this;
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    SchemaChecks.require(schema, getIdCol(), "SentenceSplitter");
+    SchemaChecks.requireString(schema, getTextCol(), "SentenceSplitter");
+    return SCHEMA;
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    transformSchema(dataset.schema());
+    return split(dataset.toDF(), getIdCol(), getTextCol(), getMode());
+  }
+
+  @Override
+  public SentenceSplitter copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  public static MLReader<SentenceSplitter> read() {
+    return new DefaultParamsReader<>();
+  }
+
+  public static SentenceSplitter load(String path) {
+    return read().load(path);
+  }
 
   /**
    * One row per sentence (or per document with {@link #MODE_NONE}) of the accepted documents.
    *
    * @param mode {@link #MODE_SENTENCES} or {@link #MODE_NONE}
    */
-  public static Dataset<Row> split(Dataset<Row> docs, String idCol, String textCol, String mode) {
+  static Dataset<Row> split(Dataset<Row> docs, String idCol, String textCol, String mode) {
     Dataset<Row> accepted =
         docs.where(
                 col(idCol)

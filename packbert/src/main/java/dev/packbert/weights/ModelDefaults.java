@@ -22,7 +22,8 @@ public record ModelDefaults(
     Boolean normalize,
     Integer maxSeqLength,
     Boolean lowerCase,
-    String prefixHint) {
+    String prefixHint)
+    implements java.io.Serializable {
 
   /** A model that says nothing: plain BERT checkpoints. */
   public static final ModelDefaults NONE = new ModelDefaults(null, null, null, null, "");

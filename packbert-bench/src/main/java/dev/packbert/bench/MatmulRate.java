@@ -5,10 +5,12 @@ import java.util.Random;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -23,16 +25,24 @@ import org.tensorflow.types.TFloat32;
 public final class MatmulRate implements AutoCloseable {
   private final Graph graph = new Graph();
   private final Session session;
-  private final TFloat32 a;
-  private final TFloat32 b;
-  private final Operand<TFloat32> pa;
-  private final Operand<TFloat32> pb;
-  private final Operand<TFloat32> product;
+  private final Tensor a;
+  private final Tensor b;
+  private final Operand<?> pa;
+  private final Operand<?> pb;
+  private final Operand<?> product;
   private final double flopsPerRun;
   private long nanos;
   private long runs;
 
   public MatmulRate(EngineOptions o, int m, int k, int n) {
+    this(o, m, k, n, false);
+  }
+
+  /**
+   * With {@code bf16}, both inputs and the product are bfloat16 (oneDNN's bf16 MatMul where the CPU
+   * has bf16 instructions): the rate of the matrix work PackBERT's bf16 precision runs.
+   */
+  public MatmulRate(EngineOptions o, int m, int k, int n, boolean bf16) {
     ConfigProto cfg =
         ConfigProto.newBuilder()
             .setIntraOpParallelismThreads(o.intraOpThreads())
@@ -40,12 +50,24 @@ public final class MatmulRate implements AutoCloseable {
             .putDeviceCount("GPU", 0)
             .build();
     Ops tf = Ops.create(graph);
-    pa = tf.placeholder(TFloat32.class);
-    pb = tf.placeholder(TFloat32.class);
-    product = tf.linalg.matMul(pa, pb);
+    if (bf16) {
+      Operand<TBfloat16> x = tf.placeholder(TBfloat16.class);
+      Operand<TBfloat16> y = tf.placeholder(TBfloat16.class);
+      pa = x;
+      pb = y;
+      product = tf.linalg.matMul(x, y);
+      a = TBfloat16.tensorOf(Shape.of(m, k), DataBuffers.of(random(m * k, 1), true, false));
+      b = TBfloat16.tensorOf(Shape.of(k, n), DataBuffers.of(random(k * n, 2), true, false));
+    } else {
+      Operand<TFloat32> x = tf.placeholder(TFloat32.class);
+      Operand<TFloat32> y = tf.placeholder(TFloat32.class);
+      pa = x;
+      pb = y;
+      product = tf.linalg.matMul(x, y);
+      a = TFloat32.tensorOf(Shape.of(m, k), DataBuffers.of(random(m * k, 1), true, false));
+      b = TFloat32.tensorOf(Shape.of(k, n), DataBuffers.of(random(k * n, 2), true, false));
+    }
     session = new Session(graph, cfg);
-    a = TFloat32.tensorOf(Shape.of(m, k), DataBuffers.of(random(m * k, 1), true, false));
-    b = TFloat32.tensorOf(Shape.of(k, n), DataBuffers.of(random(k * n, 2), true, false));
     flopsPerRun = 2.0 * m * k * n;
     once(); // warm-up: oneDNN primitive creation is not part of the rate
   }

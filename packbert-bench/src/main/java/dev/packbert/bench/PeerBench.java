@@ -51,10 +51,30 @@ public final class PeerBench {
       int check,
       String engine,
       String filter,
-      Path out) {}
+      Path out,
+      int quality) {
+
+    /** Without the quality columns. */
+    public Settings(
+        String model,
+        int sentences,
+        int threads,
+        int partitions,
+        int rounds,
+        int warmup,
+        int check,
+        String engine,
+        String filter,
+        Path out) {
+      this(model, sentences, threads, partitions, rounds, warmup, check, engine, filter, out, 0);
+    }
+  }
 
   private final Settings s;
   private final PrintStream log;
+
+  /** Held-out sentences for the quality columns (none when Settings.quality is 0). */
+  private List<String> heldOut = List.of();
 
   /** "cls" or "mean": what PackBERT's stage and the hand-written job keep, read once. */
   private final String pooling;
@@ -71,10 +91,16 @@ public final class PeerBench {
     Files.createDirectories(s.out());
     String loadStart = loadAverage();
     Path parquet = s.out().resolve("peer-sentences.parquet");
+    heldOut = s.quality() > 0 ? BenchCorpus.heldOut(s.quality()) : List.of();
     List<String> texts = writeSentences(parquet);
     Path modelDir = ModelRegistry.resolve(s.model());
     List<PeerSetting> settings =
-        PeerSetting.grid(s.threads(), s.engine(), CpuFeatures.hasBf16(), s.filter());
+        PeerSetting.grid(
+            s.threads(),
+            s.engine(),
+            CpuFeatures.hasBf16(),
+            QuantizedCopies.has(s.model()),
+            s.filter());
     BertConfig config = ModelLoader.config(modelDir);
     try (GemmRates matmul = new GemmRates(config, s.threads())) {
       return run(start, loadStart, parquet, texts, modelDir, settings, config, matmul);
@@ -143,22 +169,52 @@ public final class PeerBench {
                 : "");
       }
     }
-    Map.Entry<String, MatmulRate> fastest = matmul.fastest();
     ModelVocabulary mv = ModelVocabulary.read(modelDir);
-    Fp32Ceiling ceiling =
-        Fp32Ceiling.of(
-            BenchCorpus.tokenize(texts, Vocabulary.of(mv.tokens()), mv.lowerCase()),
-            config,
-            pooling.equals("cls"),
-            fastest.getValue().rate(),
-            fastest.getKey());
-    List<Map<String, Object>> rows = summarize(settings, results, peaks, work, ceiling);
+    int[][] tokens = BenchCorpus.tokenize(texts, Vocabulary.of(mv.tokens()), mv.lowerCase());
+    Map<GemmRates.Kind, Fp32Ceiling> ceilings = new LinkedHashMap<>();
+    for (GemmRates.Kind k : GemmRates.Kind.values()) {
+      if (matmul.has(k)) {
+        Map.Entry<String, Double> fastest = matmul.fastest(k);
+        ceilings.put(
+            k,
+            Fp32Ceiling.of(
+                tokens, config, pooling.equals("cls"), fastest.getValue(), fastest.getKey()));
+      }
+    }
+    Fp32Ceiling ceiling = ceilings.get(GemmRates.Kind.FP32);
+    float[][] reference = null;
+    if (!heldOut.isEmpty()) {
+      log.printf(
+          Locale.ROOT,
+          "bench: quality reference: fp32 ONNX Runtime on the model's .onnx, %d held-out sentences"
+              + " each alone%n",
+          heldOut.size());
+      reference = new QualityBench(s.model(), heldOut, s.threads()).reference();
+    }
+    List<Map<String, Object>> rows = summarize(settings, results, peaks, work, ceilings, reference);
     ObjectMapper pretty = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     pretty.writeValue(s.out().resolve("peer.json").toFile(), rows);
-    pretty.writeValue(s.out().resolve("ceiling.json").toFile(), ceiling.toMap());
+    Map<String, Object> ceilingJson = new LinkedHashMap<>(ceiling.toMap());
+    ceilings.forEach(
+        (k, c) -> {
+          if (k != GemmRates.Kind.FP32) {
+            String key = k.name().toLowerCase(Locale.ROOT);
+            ceilingJson.put(key + "_gemm", k.what);
+            ceilingJson.put(key + "_gemm_shape", c.matmulShape());
+            ceilingJson.put(key + "_gemm_gops", c.matmulFlopsPerSecond() / 1e9);
+            ceilingJson.put(key + "_ceiling_sentences_per_second", c.sentencesPerSecond());
+          }
+        });
+    pretty.writeValue(s.out().resolve("ceiling.json").toFile(), ceilingJson);
     String md =
         PeerTable.markdown(
-            s, pooling, rows, ceiling, loadStart, loadAverage(), (System.nanoTime() - start) / 1e9);
+            s,
+            pooling,
+            rows,
+            ceilings,
+            loadStart,
+            loadAverage(),
+            (System.nanoTime() - start) / 1e9);
     Files.writeString(s.out().resolve("peer.md"), md);
     log.println();
     log.print(md);
@@ -191,7 +247,11 @@ public final class PeerBench {
             modelDir.toString(),
             sparkNlpDir == null ? null : sparkNlpDir.toString(),
             result.toString(),
-            vectors.toString()));
+            vectors.toString(),
+            round == 0 && !heldOut.isEmpty()
+                ? s.out().resolve("peer-heldout.parquet").toString()
+                : null,
+            work.resolve(setting.name() + ".heldout.vectors").toString()));
     ChildJvm.Outcome o =
         ChildJvm.run(
             PeerChild.class,
@@ -255,6 +315,15 @@ public final class PeerBench {
             .config("spark.sql.shuffle.partitions", String.valueOf(s.threads()))
             .getOrCreate();
     List<String> sentences = BenchCorpus.sentences(spark, s.sentences());
+    write(spark, sentences, parquet);
+    if (!heldOut.isEmpty()) {
+      write(spark, heldOut, s.out().resolve("peer-heldout.parquet"));
+    }
+    spark.stop();
+    return sentences;
+  }
+
+  private void write(SparkSession spark, List<String> sentences, Path parquet) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < sentences.size(); i++) {
       String t = sentences.get(i);
@@ -285,8 +354,6 @@ public final class PeerBench {
         rows.size(),
         s.partitions(),
         parquet);
-    spark.stop();
-    return sentences;
   }
 
   private List<Map<String, Object>> summarize(
@@ -294,8 +361,10 @@ public final class PeerBench {
       Map<String, List<Map<String, Object>>> results,
       Map<String, Double> peaks,
       Path work,
-      Fp32Ceiling ceiling)
+      Map<GemmRates.Kind, Fp32Ceiling> ceilings,
+      float[][] reference)
       throws IOException {
+    Fp32Ceiling ceiling = ceilings.get(GemmRates.Kind.FP32);
     String ref =
         settings.stream()
             .filter(p -> p.peer() == PeerSetting.Peer.PACKBERT_STAGE && !p.optInPrecision())
@@ -330,6 +399,17 @@ public final class PeerBench {
       row.put("best_of_peer", !p.optInPrecision() && rate == bestOfPeer.get(p.peer()));
       row.put("packbert_stage_speedup", packbert / rate);
       row.put("fp32_ceiling_share", ceiling.share(rate));
+      ceilings.forEach(
+          (k, c) -> {
+            if (k != GemmRates.Kind.FP32) {
+              row.put(k.name().toLowerCase(Locale.ROOT) + "_ceiling_share", c.share(rate));
+            }
+          });
+      float[][] held =
+          reference == null ? null : readVectors(work.resolve(p.name() + ".heldout.vectors"));
+      if (held != null && held.length == reference.length) {
+        row.put("quality", EmbeddingQuality.of(reference, held).toMap());
+      }
       row.put("sentences", rs.get(0).get("sentences"));
       row.put("partitions", rs.get(0).get("partitions"));
       row.put("peak_rss_mb", peaks.get(p.name()));
@@ -362,6 +442,19 @@ public final class PeerBench {
         ceiling.usefulFlops() / 1e9,
         ceiling.matmulFlopsPerSecond() / 1e9,
         100 * ceiling.share(packbert));
+    ceilings.forEach(
+        (k, c) -> {
+          if (k != GemmRates.Kind.FP32) {
+            log.printf(
+                Locale.ROOT,
+                "bench: %s ceiling %.1f sent/s (%s %.1f G/s at %s)%n",
+                k.name().toLowerCase(Locale.ROOT),
+                c.sentencesPerSecond(),
+                k.what,
+                c.matmulFlopsPerSecond() / 1e9,
+                c.matmulShape());
+          }
+        });
     for (PeerSetting p : settings) {
       if (p.optInPrecision()) {
         double rate = meanRate(results.get(p.name()));

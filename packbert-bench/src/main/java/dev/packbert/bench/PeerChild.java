@@ -40,7 +40,9 @@ public final class PeerChild {
       String modelDir,
       String sparkNlpDir,
       String result,
-      String vectors) {}
+      String vectors,
+      String heldOut,
+      String heldOutVectors) {}
 
   private PeerChild() {}
 
@@ -86,6 +88,13 @@ public final class PeerChild {
             spec.check(),
             Path.of(spec.vectors()));
       }
+      if (spec.heldOut() != null) {
+        // untimed, after the timed run: the held-out sentences through the same pipeline, for the
+        // quality columns (the parent compares them with fp32 each sentence alone)
+        Dataset<Row> held = spark.read().parquet(spec.heldOut());
+        int count = (int) held.count();
+        writeVectors(embed.apply(held).collectAsList(), count, Path.of(spec.heldOutVectors()));
+      }
       r.put("jvm_peak_rss_mb", MemoryProbe.peakMb());
       json.writeValue(Path.of(spec.result()).toFile(), r);
     } finally {
@@ -109,6 +118,18 @@ public final class PeerChild {
         HandWrittenOrtJob job =
             new HandWrittenOrtJob(
                 modelDir, s.intraOpThreads(), s.batchSize(), spec.pooling().equals("cls"));
+        yield job::transform;
+      }
+      case ORT_HANDWRITTEN_QUANTIZED -> {
+        HandWrittenOrtJob job =
+            new HandWrittenOrtJob(
+                modelDir,
+                QuantizedCopies.onnx(spec.model())
+                    .orElseThrow(
+                        () -> new IllegalArgumentException("no quantized copy of " + spec.model())),
+                s.intraOpThreads(),
+                s.batchSize(),
+                spec.pooling().equals("cls"));
         yield job::transform;
       }
       case SPARKNLP_BERT ->

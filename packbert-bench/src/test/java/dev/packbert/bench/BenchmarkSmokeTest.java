@@ -99,11 +99,12 @@ class BenchmarkSmokeTest {
             PeerBench.DEFAULT_ENGINE,
             // the fp32 stage only: on a bf16 CPU "packbert" would add the bf16 row
             "packbert-stage-lpfhp,ort,sparknlp-bertembeddings-average-intra1-batch8",
-            out);
+            out,
+            40);
     new PeerBench(s, new PrintStream(new ByteArrayOutputStream())).run();
 
     JsonNode rows = new ObjectMapper().readTree(out.resolve("peer.json").toFile());
-    assertEquals(3, rows.size());
+    assertEquals(4, rows.size());
     assertEquals("packbert-stage-lpfhp-128-tensorflow", rows.get(0).get("setting").asText());
     for (JsonNode r : rows) {
       assertEquals(24, r.get("sentences").asInt(), r.toString());
@@ -117,8 +118,21 @@ class BenchmarkSmokeTest {
     assertEquals("ort-mappartitions-sorted-intra1-batch32", ort.get("setting").asText());
     assertTrue(ort.get("max_abs_diff_vs_packbert").asDouble() <= 1e-4, ort.toString());
     assertTrue(ort.get("min_cosine_vs_packbert").asDouble() > 0.9999, ort.toString());
+    JsonNode quantized = rows.get(2);
+    assertEquals(
+        "ort-mappartitions-sorted-quantized-intra1-batch32", quantized.get("setting").asText());
     // Spark NLP's word-average is another definition: close, never identical
-    assertTrue(rows.get(2).get("mean_cosine_vs_packbert").asDouble() > 0.5, rows.get(2).toString());
+    assertTrue(rows.get(3).get("mean_cosine_vs_packbert").asDouble() > 0.5, rows.get(3).toString());
+    // quality on 40 held-out sentences against ORT fp32 alone: exact fp32 keeps every neighbour,
+    // the quantized copy (per-tensor int8) does not keep every vector
+    for (JsonNode r : List.of(rows.get(0), ort)) {
+      assertEquals(40, r.get("quality").get("sentences").asInt(), r.toString());
+      assertEquals(1.0, r.get("quality").get("recall_at_10").asDouble(), 0, r.toString());
+      assertTrue(r.get("quality").get("cosine_min").asDouble() > 0.99999, r.toString());
+    }
+    double qMin = quantized.get("quality").get("cosine_min").asDouble();
+    assertTrue(qMin > 0.9 && qMin < 0.9999, quantized.toString());
+    assertTrue(rows.get(3).has("quality"), rows.get(3).toString());
     assertTrue(
         Files.readString(out.resolve("peer.md"))
             .contains("| ort-mappartitions-sorted-intra1-batch32 |"));
@@ -127,6 +141,9 @@ class BenchmarkSmokeTest {
     assertEquals(24, ceiling.get("sentences").asInt());
     assertTrue(ceiling.get("real_tokens").asLong() > 2 * 24, ceiling.toString());
     assertTrue(ceiling.get("tf_matmul_gflops").asDouble() > 1, ceiling.toString());
+    assertTrue(ceiling.get("int8_gemm_gops").asDouble() > 1, ceiling.toString());
+    assertTrue(ceiling.get("int8_ceiling_sentences_per_second").asDouble() > 0, ceiling.toString());
+    assertTrue(Files.readString(out.resolve("peer.md")).contains("int8 ceiling:"));
     for (JsonNode r : rows) {
       double share = r.get("fp32_ceiling_share").asDouble();
       assertTrue(share > 0 && share < 1, r.toString());

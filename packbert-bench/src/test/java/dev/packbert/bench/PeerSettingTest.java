@@ -17,9 +17,43 @@ class PeerSettingTest {
     assertEquals(
         List.of("packbert-stage-lpfhp-128-tensorflow"),
         names(PeerSetting.grid(2, "tensorflow", false, "packbert")));
+    // on the ONNX Runtime engine the bf16 row runs where bf16 runs: TensorFlow
     assertEquals(
-        List.of("packbert-stage-lpfhp-128-onnxruntime"),
+        List.of("packbert-stage-lpfhp-128-onnxruntime", "packbert-stage-bf16-lpfhp-128-tensorflow"),
         names(PeerSetting.grid(2, "onnxruntime", true, "packbert")));
+  }
+
+  /** One PackBERT row per precision the product has, each on an engine that runs it. */
+  @Test
+  void everyPrecisionOfTheProductIsAStageRowOnAnEngineThatRunsIt() {
+    List<PeerSetting> stage =
+        PeerSetting.grid(2, "tensorflow", true, true, "packbert").stream()
+            .filter(p -> p.peer() == PeerSetting.Peer.PACKBERT_STAGE)
+            .toList();
+    assertEquals(
+        java.util.Arrays.stream(dev.packbert.model.Precision.values())
+            .map(dev.packbert.model.Precision::label)
+            .toList(),
+        stage.stream().map(PeerSetting::precision).toList());
+    for (PeerSetting p : stage) {
+      dev.packbert.model.Precision.parse(p.precision())
+          .requireEngine(dev.packbert.model.EngineKind.parse(p.engine()));
+    }
+  }
+
+  @Test
+  void theQuantizedCopyIsARowOnlyWhereTheModelHasOne() {
+    assertEquals(
+        List.of("ort-mappartitions-sorted-intra1-batch32"),
+        names(PeerSetting.grid(2, "tensorflow", true, false, "ort")));
+    assertEquals(
+        List.of(
+            "ort-mappartitions-sorted-intra1-batch32",
+            "ort-mappartitions-sorted-quantized-intra1-batch32"),
+        names(PeerSetting.grid(2, "tensorflow", true, true, "ort")));
+    assertTrue(QuantizedCopies.has("all-minilm-l6-v2"));
+    assertTrue(QuantizedCopies.has("bge-small-en-v1.5"));
+    assertFalse(QuantizedCopies.has("e5-small-v2"));
   }
 
   @Test

@@ -111,13 +111,15 @@ public class EmbedCommand implements Callable<Integer> {
       description = "token budget of one engine call (default: ${DEFAULT-VALUE})")
   Integer tokensPerBatch;
 
-  @Option(names = "--precision", description = "fp32 | bf16 (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--precision",
+      description = "fp32 | bf16 (tensorflow) | int8 (onnxruntime) (default: ${DEFAULT-VALUE})")
   String precision;
 
   @Option(
       names = "--engine",
       description =
-          "tensorflow | onnxruntime: the runtime that runs BERT (onnxruntime: CPU, fp32) (default: ${DEFAULT-VALUE})")
+          "tensorflow | onnxruntime: the runtime that runs BERT (onnxruntime: CPU, fp32 or int8) (default: ${DEFAULT-VALUE})")
   String engine;
 
   @Option(

@@ -6,13 +6,21 @@ import java.util.Locale;
 public enum Precision {
   FP32,
   /** oneDNN's auto mixed precision rewrite: bf16 matmuls on AMX/AVX512-BF16, fp32 accumulation. */
-  BF16;
+  BF16,
+  /**
+   * ONNX Runtime only: the encoder's dense layers as u8×s8 integer GEMMs, each token's activations
+   * quantized with its own scale (so a vector does not depend on its row-mates) and the weights per
+   * output channel at load time, no calibration; attention, softmax, LayerNorm, GELU and the
+   * embeddings stay fp32.
+   */
+  INT8;
 
   public static Precision parse(String s) {
     try {
       return valueOf(s.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown precision '" + s + "' (choose fp32 or bf16)");
+      throw new IllegalArgumentException(
+          "unknown precision '" + s + "' (choose fp32, bf16 or int8)");
     }
   }
 
@@ -20,6 +28,9 @@ public enum Precision {
   public void requireEngine(EngineKind engine) {
     if (this == BF16 && engine != EngineKind.TENSORFLOW) {
       throw new IllegalArgumentException("precision bf16 needs engine tensorflow");
+    }
+    if (this == INT8 && engine != EngineKind.ONNXRUNTIME) {
+      throw new IllegalArgumentException("precision int8 needs engine onnxruntime");
     }
   }
 

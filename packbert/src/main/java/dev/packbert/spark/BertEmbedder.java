@@ -78,7 +78,11 @@ public class BertEmbedder extends Transformer
             "tokensPerBatch",
             "token budget of one engine batch (rows × length)",
             ParamValidators.gtEq(1));
-    precision = new Param<>(this, "precision", "fp32 (exact) or bf16 (tensorflow engine)");
+    precision =
+        new Param<>(
+            this,
+            "precision",
+            "fp32 (exact), bf16 (tensorflow engine) or int8 (onnxruntime engine)");
     maskCol =
         new Param<>(
             this,

@@ -5,19 +5,12 @@ import dev.packbert.model.TensorData;
 import java.util.Arrays;
 
 /**
- * One ONNX TensorProto as read from the wire. Floating types are widened to float32; integer types
- * (shape constants such as a Reshape target) are kept as longs.
+ * One ONNX TensorProto, decoded by {@link OnnxCodec}. Floating types are widened to float32;
+ * integer types (shape constants such as a Reshape target) are kept as longs.
  */
 // Carries primitive arrays to hot loops; never compared or hashed.
 @SuppressWarnings("ArrayRecordComponent")
 public record OnnxTensor(String name, long[] dims, int dataType, float[] floats, long[] longs) {
-  public static final int FLOAT = 1;
-  public static final int INT32 = 6;
-  public static final int INT64 = 7;
-  public static final int FLOAT16 = 10;
-  public static final int DOUBLE = 11;
-  public static final int BFLOAT16 = 16;
-
   public boolean isFloating() {
     return floats != null;
   }

@@ -65,7 +65,7 @@ class BadCliInputTest {
   }
 
   @Test
-  void unknownEngineAndBf16OnOnnxRuntime() {
+  void unknownEngineBf16OnOnnxRuntimeAndInt8OnTensorFlow() {
     refusedEarly(
         "--engine: unknown engine 'torch'", "--input", text.toString(), "--engine", "torch");
     refusedEarly(
@@ -76,6 +76,13 @@ class BadCliInputTest {
         "onnxruntime",
         "--precision",
         "bf16");
+    // int8 alone (TensorFlow, the default engine): one line that names the engine to add
+    refusedEarly(
+        "--precision int8 needs --engine onnxruntime",
+        "--input",
+        text.toString(),
+        "--precision",
+        "int8");
   }
 
   @Test

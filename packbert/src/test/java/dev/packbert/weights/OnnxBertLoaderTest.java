@@ -62,7 +62,8 @@ class OnnxBertLoaderTest {
   }
 
   /**
-   * Reads initializers with protobuf's own generic parser, independent of the hand-written reader.
+   * Reads initializers with protobuf's generic parser (no ONNX schema), independent of the codec's
+   * generated classes.
    */
   private static Map<String, float[]> rawInitializers(Set<String> names) throws Exception {
     UnknownFieldSet model = UnknownFieldSet.parseFrom(bytes);
@@ -209,12 +210,13 @@ class OnnxBertLoaderTest {
     // field 7 (graph), wire type 2, length varint 0x7FFFFFF0, then 3 bytes
     byte[] b = {(byte) 0x3A, (byte) 0xF0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07, 1, 2, 3};
     String m = readFails(b);
-    assertTrue(m.contains("graph claims 2147483632 bytes but the file is truncated"), m);
+    assertTrue(m.contains("truncated"), m);
+    assertTrue(m.lines().count() == 1, m);
     // a raw_data length inside a real-looking initializer: graph{initializer{raw_data len 2 GB}}
     byte[] t = {(byte) 0x4A, (byte) 0xF0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07, 0};
     byte[] g = concat(new byte[] {0x2A, (byte) t.length}, t);
     String m2 = readFails(concat(new byte[] {0x3A, (byte) g.length}, g));
-    assertTrue(m2.contains("raw_data of tensor '' claims 2147483632 bytes"), m2);
+    assertTrue(m2.startsWith("cut.onnx: ") && m2.contains("truncated"), m2);
   }
 
   @Test
@@ -222,18 +224,18 @@ class OnnxBertLoaderTest {
     // initializer "w": dims [3], FLOAT, raw_data of 4 bytes
     byte[] t = {0x08, 0x03, 0x10, 0x01, 0x42, 0x01, 'w', 0x4A, 0x04, 0, 0, (byte) 0x80, 0x3F};
     byte[] g = concat(new byte[] {0x2A, (byte) t.length}, t);
+    byte[] opset = {0x42, 0x00}; // opset_import {}: every model has one
     String m =
         assertThrows(
                 ModelFormatException.class,
                 () ->
                     OnnxInitializerReader.read(
-                        concat(new byte[] {0x3A, (byte) g.length}, g), "x.onnx"))
+                        concat(concat(new byte[] {0x3A, (byte) g.length}, g), opset), "x.onnx"))
             .getMessage();
     assertTrue(m.contains("tensor 'w' needs 12 raw_data bytes for its shape but has 4"), m);
     // and the same with a correct shape reads 1.0f
     t[1] = 0x01;
     byte[] g1 = concat(new byte[] {0x2A, (byte) t.length}, t);
-    byte[] opset = {0x42, 0x00}; // opset_import {}: every model has one
     OnnxGraph ok =
         OnnxInitializerReader.read(
             concat(concat(new byte[] {0x3A, (byte) g1.length}, g1), opset), "x.onnx");

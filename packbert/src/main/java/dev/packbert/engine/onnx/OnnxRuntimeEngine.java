@@ -13,6 +13,9 @@ import dev.packbert.model.EngineOptions;
 import dev.packbert.model.ModelFormatException;
 import dev.packbert.model.PackedBatch;
 import dev.packbert.model.Precision;
+import dev.packbert.model.TensorData;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.EnumMap;
@@ -43,6 +46,9 @@ public final class OnnxRuntimeEngine extends LoadedEngine {
   /** Keyed by whether the graph computes token vectors. */
   private final Map<Boolean, OrtSession> sessions = new ConcurrentHashMap<>();
 
+  /** The weights in the sessions, by name (see {@link #initializer}). */
+  private final Map<String, OnnxTensor> initializers = new ConcurrentHashMap<>();
+
   /** Runs hold the read lock, close takes the write lock: no session is freed under a run. */
   private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
 
@@ -50,9 +56,8 @@ public final class OnnxRuntimeEngine extends LoadedEngine {
 
   public OnnxRuntimeEngine(BertWeights weights, EngineOptions options) {
     super(weights, options);
-    if (options.precision() != Precision.FP32) {
-      throw new IllegalArgumentException(
-          "precision " + options.precision() + " needs the tensorflow engine; onnxruntime is fp32");
+    if (options.precision() == Precision.BF16) {
+      throw new IllegalArgumentException("precision bf16 needs engine tensorflow");
     }
     this.weights = weights;
     // the [CLS]-only graph now, so a model ORT cannot load fails here, at load, in one line
@@ -65,7 +70,7 @@ public final class OnnxRuntimeEngine extends LoadedEngine {
   }
 
   private OrtSession createSession(boolean tokenVectors) {
-    byte[] model = OnnxBertGraph.modelBytes(weights, tokenVectors);
+    OnnxBertGraph.Shared graph = OnnxBertGraph.shared(weights, tokenVectors, options.precision());
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
@@ -78,10 +83,33 @@ public final class OnnxRuntimeEngine extends LoadedEngine {
       if (!optimized.isEmpty()) {
         so.setOptimizedModelFilePath(optimized);
       }
-      return env.createSession(model, so);
+      // the weights go in place, each once per engine: both sessions share them
+      for (Map.Entry<String, TensorData> e : graph.weights().entrySet()) {
+        so.addInitializer(e.getKey(), initializer(e.getValue()));
+      }
+      return env.createSession(graph.model().toByteArray(), so);
     } catch (OrtException e) {
       throw new ModelFormatException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * One weight as an ORT tensor over a direct buffer, which ORT uses without copying; made once per
+   * engine and closed with it (a session reads it for as long as it lives).
+   */
+  private OnnxTensor initializer(TensorData t) throws OrtException {
+    OnnxTensor have = initializers.get(t.name());
+    if (have != null) {
+      return have;
+    }
+    FloatBuffer b =
+        ByteBuffer.allocateDirect(Math.multiplyExact(t.values().length, 4))
+            .order(ByteOrder.nativeOrder())
+            .asFloatBuffer();
+    b.put(t.values()).rewind();
+    OnnxTensor tensor = OnnxTensor.createTensor(env, b, t.shape());
+    initializers.put(t.name(), tensor);
+    return tensor;
   }
 
   @Override
@@ -144,6 +172,7 @@ public final class OnnxRuntimeEngine extends LoadedEngine {
         for (OrtSession s : sessions.values()) {
           s.close();
         }
+        initializers.values().forEach(OnnxTensor::close);
       }
     } catch (OrtException e) {
       throw new IllegalStateException("closing the ONNX Runtime session: " + e.getMessage(), e);

@@ -56,6 +56,15 @@ public class EmbedCommand implements Callable<Integer> {
   @Option(names = "--split", description = "sentences | none (default: ${DEFAULT-VALUE})")
   String split;
 
+  @Option(
+      names = "--language",
+      description =
+          "how sentences are split: auto (each document's language from its script; English to"
+              + " Spark NLP's detector as before, the others to ICU4J + rules), en, or a code such"
+              + " as zh, ja, ko, hi, ar, ru, de, fr, es, th to split every document by that"
+              + " language's rules (default: ${DEFAULT-VALUE})")
+  String language;
+
   @Option(names = "--unit", description = "sentence | document | both (default: ${DEFAULT-VALUE})")
   String unit;
 

@@ -90,6 +90,15 @@ public final class EmbedJob {
    * architecture were resolved with the settings.)
    */
   private void checkModel() {
+    if (s.modelDefaults().pooling() == null) {
+      // a folder that does not say what it is (no modules.json / 1_Pooling): say what was chosen
+      LOG.info(
+          "model {} declares no pooling: using pooling {}, normalize {} (set --pooling,"
+              + " --normalize, or add the sentence-transformers modules.json and 1_Pooling)",
+          s.model(),
+          s.poolings().stream().map(dev.packbert.model.Pooling::column).toList(),
+          s.normalize());
+    }
     if (s.prefix().isEmpty() && !s.modelDefaults().prefixHint().isEmpty()) {
       LOG.info("model {}: {} (--prefix)", s.model(), s.modelDefaults().prefixHint());
     }
@@ -458,7 +467,11 @@ public final class EmbedJob {
   /** The stages this run's settings ask for, built once. */
   private EmbeddingPipeline pipeline() {
     EmbeddingPipeline p = new EmbeddingPipeline(s.resolvedModel(), s.poolings(), s.normalize());
-    p.splitter().setIdCol(InputReader.ID).setTextCol(InputReader.TEXT).setMode(s.split());
+    p.splitter()
+        .setIdCol(InputReader.ID)
+        .setTextCol(InputReader.TEXT)
+        .setMode(s.split())
+        .setLanguage(s.language());
     p.tokenizer().setPrefix(s.prefix());
     p.packer()
         .setMaxSeqLength(s.maxSeqLength())

@@ -24,6 +24,7 @@ record EmbedSettings(
     String outputFormat,
     String model,
     String split,
+    String language,
     String unit,
     EnumSet<Pooling> poolings,
     int maxSeqLength,
@@ -88,6 +89,7 @@ record EmbedSettings(
             or(c.outputFormat, conf.getString("output-format")),
             model,
             or(c.split, conf.getString("split")),
+            or(c.language, conf.getString("language")),
             or(c.unit, conf.getString("unit")),
             pooling != null
                 ? parsePoolings(pooling)
@@ -125,6 +127,11 @@ record EmbedSettings(
     oneOf("--input-format", inputFormat, List.of("text", "jsonl", "parquet", "csv"));
     oneOf("--output-format", outputFormat, List.of("parquet", "json", "delta"));
     oneOf("--split", split, List.of("sentences", "none"));
+    try {
+      dev.packbert.text.SentenceSplitter.checkLanguage(language);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--language '" + language + "': expected auto or a code such as en, zh");
+    }
     oneOf("--unit", unit, List.of("sentence", "document", "both"));
     oneOf("--packing", packing, List.of("spfhp", "lpfhp", "ffd", "none"));
     oneOf("--scope", scope, List.of("partition", "document"));
@@ -267,6 +274,7 @@ record EmbedSettings(
     m.put("input_format", inputFormat);
     m.put("output_format", outputFormat);
     m.put("split", split);
+    m.put("language", language);
     m.put("unit", unit);
     m.put("pooling", poolings.stream().map(Pooling::column).toList());
     m.put("normalize", normalize);

@@ -1,7 +1,6 @@
 package dev.packbert.text;
 
 import java.io.Serializable;
-import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,10 +14,17 @@ import java.util.List;
  * <ul>
  *   <li>whitespace is Unicode White_Space (adds U+2028/U+2029 to Google's Zs + \t\n\r);
  *   <li>lower-casing is per code point, after accent stripping, so a word-final capital sigma
- *       becomes σ rather than Python's context-sensitive ς.
+ *       becomes σ rather than Python's context-sensitive ς;
+ *   <li>control, punctuation and non-spacing-mark tests use Unicode 8.0's categories, as HF's
+ *       tables do, not the running JDK's ({@link HfUnicode});
+ *   <li>CJK Extension E starts at U+2B920 (HF's range), not Google's U+2B820.
  * </ul>
  *
- * Immutable and thread-safe. Serializes as vocabulary + flag; the trie is rebuilt on first use
+ * <p>One deliberate difference from a tokenizer.json with added tokens: text that spells "[SEP]" or
+ * "[CLS]" is tokenized as text, never turned into the special token (as Google's tokenizer, and
+ * HF's with split_special_tokens), so no document can forge a sentence boundary.
+ *
+ * <p>Immutable and thread-safe. Serializes as vocabulary + flag; the trie is rebuilt on first use
  * after arrival, whichever serializer brought it (Spark's Kryo skips {@code readObject}).
  */
 public final class BertTokenizer implements Serializable {
@@ -118,6 +124,9 @@ public final class BertTokenizer implements Serializable {
         sb.append(' ');
       } else if (isCjk(cp)) {
         sb.append(' ').appendCodePoint(cp).append(' ');
+        // CJK compatibility ideographs (U+F900.., U+2F800..) decompose under NFD: 車 U+F902 ->
+        // U+8ECA
+        nonAscii |= cp >= 0xF900;
       } else {
         sb.appendCodePoint(cp);
         nonAscii = true;
@@ -135,13 +144,15 @@ public final class BertTokenizer implements Serializable {
       }
       return toChars(sb);
     }
-    String nfd = Normalizer.normalize(sb, Normalizer.Form.NFD);
+    String nfd = HfUnicode.nfd(sb);
     StringBuilder lower = new StringBuilder(nfd.length());
     for (int i = 0; i < nfd.length(); ) {
       int cp = nfd.codePointAt(i);
       i += Character.charCount(cp);
-      if (Character.getType(cp) != Character.NON_SPACING_MARK) {
-        lower.appendCodePoint(Character.toLowerCase(cp));
+      if (cp < 128) {
+        lower.append((char) (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp));
+      } else if (!HfUnicode.isNonSpacingMark(cp)) {
+        lower.appendCodePoint(HfUnicode.toLowerCase(cp));
       }
     }
     return toChars(lower);
@@ -228,17 +239,12 @@ public final class BertTokenizer implements Serializable {
     }
   }
 
-  /** Cc, Cf, Co, Cn, Cs: BERT's "starts with C", minus \t\n\r handled by the ASCII table. */
+  /**
+   * Cc, Cf, Co as HF counts them ({@link HfUnicode#isControl}), and unpaired surrogates, which no
+   * UTF-8 text (and so no HF input) can hold; \t\n\r are the ASCII table's.
+   */
   static boolean isControl(int cp) {
-    return switch (Character.getType(cp)) {
-      case Character.CONTROL,
-          Character.FORMAT,
-          Character.PRIVATE_USE,
-          Character.UNASSIGNED,
-          Character.SURROGATE ->
-          true;
-      default -> false;
-    };
+    return Character.getType(cp) == Character.SURROGATE || HfUnicode.isControl(cp);
   }
 
   /**
@@ -249,32 +255,21 @@ public final class BertTokenizer implements Serializable {
     if (cp < 128) {
       return ASCII[cp] == SPACE;
     }
-    int t = Character.getType(cp);
-    return t == Character.SPACE_SEPARATOR
-        || t == Character.LINE_SEPARATOR
-        || t == Character.PARAGRAPH_SEPARATOR;
+    return HfUnicode.isWhitespace(cp);
   }
 
-  /** BERT's _is_punctuation: the ASCII symbol ranges plus every Unicode P* category. */
+  /** BERT's _is_punctuation: the ASCII symbol ranges plus the Unicode P* categories. */
   static boolean isPunctuation(int cp) {
     if (cp < 128) {
       return ASCII[cp] == PUNCT;
     }
-    return switch (Character.getType(cp)) {
-      case Character.CONNECTOR_PUNCTUATION,
-          Character.DASH_PUNCTUATION,
-          Character.START_PUNCTUATION,
-          Character.END_PUNCTUATION,
-          Character.INITIAL_QUOTE_PUNCTUATION,
-          Character.FINAL_QUOTE_PUNCTUATION,
-          Character.OTHER_PUNCTUATION ->
-          true;
-      default -> false;
-    };
+    return HfUnicode.isPunctuation(cp);
   }
 
   /**
-   * BERT's _is_chinese_char: the CJK Unified Ideograph blocks (not Hiragana, Katakana or Hangul).
+   * BERT's _is_chinese_char: the CJK Unified Ideograph blocks (not Hiragana, Katakana or Hangul),
+   * with HF's start of Extension E (U+2B920; Google's code says U+2B820, so U+2B820..U+2B91F are
+   * word characters in HF).
    */
   static boolean isCjk(int cp) {
     return (cp >= 0x4E00 && cp <= 0x9FFF)
@@ -282,7 +277,7 @@ public final class BertTokenizer implements Serializable {
         || (cp >= 0x20000 && cp <= 0x2A6DF)
         || (cp >= 0x2A700 && cp <= 0x2B73F)
         || (cp >= 0x2B740 && cp <= 0x2B81F)
-        || (cp >= 0x2B820 && cp <= 0x2CEAF)
+        || (cp >= 0x2B920 && cp <= 0x2CEAF)
         || (cp >= 0xF900 && cp <= 0xFAFF)
         || (cp >= 0x2F800 && cp <= 0x2FA1F);
   }

@@ -54,6 +54,18 @@ public class SentenceSplitter extends Transformer implements DefaultParamsWritab
   public static final String REASON_NULL_ID = "null_id";
   public static final String REASON_NULL_TEXT = "null_text";
 
+  /**
+   * Spark NLP's rule-based detector (Spark NLP's pragmatic rules), as before languages were added.
+   */
+  public static final String LANGUAGE_EN = "en";
+
+  /**
+   * The default: the language of each document from its script (and function words for Latin text);
+   * English documents go to Spark NLP's detector as with {@link #LANGUAGE_EN}, so English output is
+   * what it was (the same rows on the bundled europarl sample), the others to ICU4J + rules.
+   */
+  public static final String LANGUAGE_AUTO = LanguageSentenceSplitter.AUTO;
+
   /** Empty or whitespace-only text. */
   public static final String REASON_EMPTY_TEXT = "empty_text";
 
@@ -78,6 +90,7 @@ public class SentenceSplitter extends Transformer implements DefaultParamsWritab
   private final Param<String> idCol;
   private final Param<String> textCol;
   private final Param<String> mode;
+  private final Param<String> language;
 
   public SentenceSplitter() {
     this(Identifiable$.MODULE$.randomUID("sentenceSplitter"));
@@ -95,8 +108,22 @@ public class SentenceSplitter extends Transformer implements DefaultParamsWritab
             ParamValidators.inArray(new String[] {MODE_SENTENCES, MODE_NONE}));
     setDefault(idCol, "id");
     setDefault(textCol, "text");
+    language =
+        new Param<>(
+            this,
+            "language",
+            "auto (the default: each document's language from its script; English to Spark NLP's"
+                + " detector, the others to ICU4J + rules), en (Spark NLP's rule-based detector),"
+                + " or another ISO 639-1 code such as zh, ja, ko, hi, ar, ru, de, fr, es, th"
+                + " (ICU4J BreakIterator + rules for that language)");
+    setDefault(idCol, "id");
+    setDefault(textCol, "text");
     setDefault(mode, MODE_SENTENCES);
+    setDefault(language, LANGUAGE_AUTO);
   }
+
+  private static final java.util.regex.Pattern LANGUAGE_PATTERN =
+      java.util.regex.Pattern.compile("auto|[a-z]{2,3}([-_][A-Za-z0-9]{2,8})*");
 
   @Override
   public String uid() {
@@ -113,6 +140,34 @@ public class SentenceSplitter extends Transformer implements DefaultParamsWritab
 
   public Param<String> mode() {
     return mode;
+  }
+
+  public Param<String> language() {
+    return language;
+  }
+
+  public String getLanguage() {
+    return $(language);
+  }
+
+  public SentenceSplitter setLanguage(String v) {
+    set(language, v);
+    return this;
+  }
+
+  /** Throws IllegalArgumentException unless {@code language} is auto or a language code. */
+  public static String checkLanguage(String language) {
+    if (language == null || !LANGUAGE_PATTERN.matcher(language).matches()) {
+      throw new IllegalArgumentException(
+          "language must be auto or an ISO 639-1 code such as en, zh, de: " + language);
+    }
+    return language;
+  }
+
+  /** True where {@code language} is split by Spark NLP's detector (en, en-GB, ...). */
+  public static boolean usesSparkNlp(String language) {
+    String l = language.toLowerCase(java.util.Locale.ROOT);
+    return l.equals(LANGUAGE_EN) || l.startsWith(LANGUAGE_EN + "-") || l.startsWith("en_");
   }
 
   public String getIdCol() {
@@ -146,13 +201,14 @@ public class SentenceSplitter extends Transformer implements DefaultParamsWritab
   public StructType transformSchema(StructType schema) {
     SchemaChecks.require(schema, getIdCol(), "SentenceSplitter");
     SchemaChecks.requireString(schema, getTextCol(), "SentenceSplitter");
+    checkLanguage(getLanguage());
     return SCHEMA;
   }
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema());
-    return split(dataset.toDF(), getIdCol(), getTextCol(), getMode());
+    return split(dataset.toDF(), getIdCol(), getTextCol(), getMode(), getLanguage());
   }
 
   @Override
@@ -172,8 +228,14 @@ public class SentenceSplitter extends Transformer implements DefaultParamsWritab
    * One row per sentence (or per document with {@link #MODE_NONE}) of the accepted documents.
    *
    * @param mode {@link #MODE_SENTENCES} or {@link #MODE_NONE}
+   * @param language see {@link #language()}
    */
   static Dataset<Row> split(Dataset<Row> docs, String idCol, String textCol, String mode) {
+    return split(docs, idCol, textCol, mode, LANGUAGE_AUTO);
+  }
+
+  static Dataset<Row> split(
+      Dataset<Row> docs, String idCol, String textCol, String mode, String language) {
     Dataset<Row> accepted =
         docs.where(
                 col(idCol)
@@ -192,7 +254,13 @@ public class SentenceSplitter extends Transformer implements DefaultParamsWritab
                         .iterator();
                   },
               Encoders.row(SCHEMA));
-      case MODE_SENTENCES -> sentenceRows(accepted);
+      case MODE_SENTENCES ->
+          usesSparkNlp(language)
+              ? sentenceRows(accepted)
+              : LANGUAGE_AUTO.equals(language)
+                  ? accepted.flatMap(
+                      (FlatMapFunction<Row, Row>) SentenceSplitter::autoRows, Encoders.row(SCHEMA))
+                  : accepted.flatMap(SentenceSpans.flatMap(language), Encoders.row(SCHEMA));
       default ->
           throw new IllegalArgumentException(
               "mode must be '" + MODE_SENTENCES + "' or '" + MODE_NONE + "': " + mode);
@@ -234,18 +302,81 @@ public class SentenceSplitter extends Transformer implements DefaultParamsWritab
   }
 
   /**
+   * {@link #LANGUAGE_AUTO}: the document's language from its script (and function words for Latin
+   * text); English goes to Spark NLP's detector exactly as with {@link #LANGUAGE_EN} (the same
+   * annotator, called per document), every other language to ICU4J + rules.
+   */
+  private static java.util.Iterator<Row> autoRows(Row r) {
+    String docId = r.getString(0);
+    String text = r.getString(1);
+    String lang = LanguageSentenceSplitter.detectLanguage(text);
+    if (!usesSparkNlp(lang)) {
+      return SentenceSpans.rows(docId, text, lang).iterator();
+    }
+    List<Integer> spans = new ArrayList<>();
+    List<String> results = new ArrayList<>();
+    for (com.johnsnowlabs.nlp.Annotation a : SparkNlpDetector.annotate(text)) {
+      spans.add(a.begin());
+      results.add(a.result());
+    }
+    return anchor(docId, text, spans, results);
+  }
+
+  /** Spark NLP's detector as the stage configures it, one per JVM, applied to one document. */
+  static final class SparkNlpDetector {
+    private static final SentenceDetector DETECTOR = new SentenceDetector();
+
+    static {
+      DETECTOR.setInputCols(new String[] {DOCUMENT});
+      DETECTOR.setOutputCol(SENTENCES);
+      DETECTOR.setExplodeSentences(false);
+    }
+
+    private SparkNlpDetector() {}
+
+    /**
+     * What DocumentAssembler (cleanupMode disabled) then SentenceDetector give for {@code text}.
+     */
+    static List<com.johnsnowlabs.nlp.Annotation> annotate(String text) {
+      com.johnsnowlabs.nlp.Annotation doc =
+          new com.johnsnowlabs.nlp.Annotation(
+              "document",
+              0,
+              text.length() - 1,
+              text,
+              scala.collection.JavaConverters.mapAsScalaMapConverter(
+                      java.util.Map.of("sentence", "0"))
+                  .asScala(),
+              new float[0]);
+      return scala.collection.JavaConverters.seqAsJavaListConverter(
+              DETECTOR.annotate(
+                  scala.collection.JavaConverters.asScalaBufferConverter(List.of(doc)).asScala()))
+          .asJava();
+    }
+  }
+
+  /**
    * Annotation (begin, inclusive end, result) → rows with exclusive end, checked against the
    * original text.
    */
   private static java.util.Iterator<Row> toSentenceRows(Row r) {
-    String docId = r.getString(0);
-    String text = r.getString(1);
     List<Row> annotations = r.getList(2);
-    List<Row> out = new ArrayList<>(annotations.size());
-    int searchFrom = 0;
+    List<Integer> spans = new ArrayList<>(annotations.size());
+    List<String> results = new ArrayList<>(annotations.size());
     for (Row a : annotations) {
-      int begin = a.<Integer>getAs("begin");
-      String sentence = a.getAs("result");
+      spans.add(a.<Integer>getAs("begin"));
+      results.add(a.getAs("result"));
+    }
+    return anchor(r.getString(0), r.getString(1), spans, results);
+  }
+
+  private static java.util.Iterator<Row> anchor(
+      String docId, String text, List<Integer> begins, List<String> results) {
+    List<Row> out = new ArrayList<>(begins.size());
+    int searchFrom = 0;
+    for (int i = 0; i < begins.size(); i++) {
+      int begin = begins.get(i);
+      String sentence = results.get(i);
       if (sentence == null || sentence.isEmpty()) {
         continue;
       }

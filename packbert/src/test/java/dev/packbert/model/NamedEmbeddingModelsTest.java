@@ -10,9 +10,11 @@ import ai.onnxruntime.OrtSession;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.bgesmallenv15.BgeSmallEnV15EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.bgesmallzhv15.BgeSmallZhV15EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.e5smallv2.E5SmallV2EmbeddingModel;
 import dev.packbert.engine.tensorflow.TensorFlowEngine;
 import dev.packbert.text.BertTokenizer;
+import dev.packbert.text.LabelledSentences;
 import dev.packbert.text.Vocabulary;
 import dev.packbert.weights.ModelDefaults;
 import dev.packbert.weights.ModelLoader;
@@ -29,11 +31,12 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * bge-small-en-v1.5, e5-small-v2 and all-MiniLM-L6-v2, packed several sentences to a row through
- * PackBERT (its tokenizer, its graph, its pooling and normalization), equal on 24 real europarl
- * sentences to two independent references: ONNX Runtime on the model's own .onnx with the model's
- * pooling and torch-style normalization written out here, and langchain4j's EmbeddingModel for that
- * model (its own tokenizer and ORT run; it always L2-normalizes, CLS for BGE, mean for E5).
+ * bge-small-en-v1.5, bge-small-zh-v1.5, e5-small-v2 and all-MiniLM-L6-v2, packed several sentences
+ * to a row through PackBERT (its tokenizer, its graph, its pooling and normalization), equal on 24
+ * real europarl sentences (Chinese ones for bge-small-zh) to two independent references: ONNX
+ * Runtime on the model's own .onnx with the model's pooling and torch-style normalization written
+ * out here, and langchain4j's EmbeddingModel for that model (its own tokenizer and ORT run; it
+ * always L2-normalizes, CLS for BGE, mean for E5).
  */
 class NamedEmbeddingModelsTest {
   private static final int SENTENCES = 24;
@@ -42,6 +45,21 @@ class NamedEmbeddingModelsTest {
   @Test
   void bgeSmallEnV15EqualsOnnxRuntimeAndLangchain4j() throws Exception {
     check("bge-small-en-v1.5", "", Pooling.CLS, 512, BgeSmallEnV15EmbeddingModel::new);
+  }
+
+  /**
+   * Chinese sentences (the labelled sample's, with Latin words, digits and full-width punctuation
+   * among the Han) through the Chinese BGE model, whose tokenizer keeps case.
+   */
+  @Test
+  void bgeSmallZhV15OnChineseEqualsOnnxRuntimeAndLangchain4j() throws Exception {
+    List<String> chinese =
+        LabelledSentences.load(LabelledSentences.SAMPLE).stream()
+            .filter(d -> d.lang().equals("zh"))
+            .flatMap(d -> d.sentences().stream())
+            .limit(SENTENCES)
+            .toList();
+    check("bge-small-zh-v1.5", chinese, "", Pooling.CLS, 512, BgeSmallZhV15EmbeddingModel::new);
   }
 
   @Test
@@ -61,6 +79,23 @@ class NamedEmbeddingModelsTest {
       int maxLength,
       Supplier<EmbeddingModel> langchain4j)
       throws Exception {
+    check(
+        name,
+        ReferenceTexts.europarlSentences(SENTENCES),
+        prefix,
+        expectedPooling,
+        maxLength,
+        langchain4j);
+  }
+
+  private void check(
+      String name,
+      List<String> sentences,
+      String prefix,
+      Pooling expectedPooling,
+      int maxLength,
+      Supplier<EmbeddingModel> langchain4j)
+      throws Exception {
     ModelDefaults own = ModelDefaults.of(name, Map.of());
     assertEquals(EnumSet.of(expectedPooling), own.pooling(), name + " pooling");
     assertTrue(own.normalize(), name + " normalizes");
@@ -68,7 +103,7 @@ class NamedEmbeddingModelsTest {
 
     Path dir = ModelRegistry.resolve(name);
     List<String> texts = new ArrayList<>();
-    for (String s : ReferenceTexts.europarlSentences(SENTENCES)) {
+    for (String s : sentences) {
       texts.add(prefix + s);
     }
     ModelVocabulary vocab = ModelVocabulary.read(dir);

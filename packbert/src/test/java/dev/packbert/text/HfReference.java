@@ -12,8 +12,8 @@ import java.util.Arrays;
 import java.util.Map;
 
 /** Independent reference: HuggingFace tokenizers (Rust, via DJL) configured as a BERT tokenizer. */
-final class HfReference {
-  static final Map<String, String> OPTIONS =
+public final class HfReference {
+  public static final Map<String, String> OPTIONS =
       Map.of(
           "addSpecialTokens",
           "true",
@@ -29,7 +29,7 @@ final class HfReference {
   private HfReference() {}
 
   /** Writes the tokenizer.json that HF's BertTokenizerFast would build for this vocab.txt. */
-  static HuggingFaceTokenizer forVocabulary(Vocabulary vocab, boolean lowerCase, Path dir)
+  public static HuggingFaceTokenizer forVocabulary(Vocabulary vocab, boolean lowerCase, Path dir)
       throws IOException {
     ObjectMapper om = new ObjectMapper();
     ObjectNode root = om.createObjectNode();
@@ -80,7 +80,7 @@ final class HfReference {
     return HuggingFaceTokenizer.newInstance(file, OPTIONS);
   }
 
-  static HuggingFaceTokenizer fromResource(String resource) throws IOException {
+  public static HuggingFaceTokenizer fromResource(String resource) throws IOException {
     try (InputStream in = HfReference.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
         throw new IOException("not on classpath: " + resource);
@@ -89,7 +89,28 @@ final class HfReference {
     }
   }
 
-  static int[] encode(HuggingFaceTokenizer hf, String text) {
+  /**
+   * A model's own tokenizer.json from the classpath, less its added tokens: HF would turn text that
+   * spells "[SEP]" into the special token, which PackBERT deliberately never does (see {@link
+   * BertTokenizer}); everything else (normalizer, pre-tokenizer, WordPiece) is the file's.
+   */
+  public static HuggingFaceTokenizer fromResourceWithoutAddedTokens(String resource, Path dir)
+      throws IOException {
+    ObjectMapper om = new ObjectMapper();
+    ObjectNode root;
+    try (InputStream in = HfReference.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IOException("not on classpath: " + resource);
+      }
+      root = (ObjectNode) om.readTree(in);
+    }
+    root.putArray("added_tokens");
+    Path file = dir.resolve("no-added-tokens-" + Path.of(resource).getFileName());
+    om.writeValue(file.toFile(), root);
+    return HuggingFaceTokenizer.newInstance(file, OPTIONS);
+  }
+
+  public static int[] encode(HuggingFaceTokenizer hf, String text) {
     long[] ids = hf.encode(text, true, false).getIds();
     return Arrays.stream(ids).mapToInt(l -> (int) l).toArray();
   }

@@ -9,6 +9,15 @@ Two ways to run the same `packbert embed` job; enable the one that fits your pla
 Both pass --resume: the job commits its input in slices, so a retry after a lost driver (a cancelled or
 timed-out task, a preempted node) skips the committed slices and finishes the rest.
 
+Both reuse yesterday's vectors: when an earlier run of this DAG succeeded, they pass
+--reuse=OUTPUT/<that run's ds>/<suffix>, so a sentence whose unit_key (model fingerprint + token ids) is
+in that output takes its vector from there and a day that changes or adds 1 % of documents embeds about
+2 % of the sentences. The first run (no earlier success) passes --no-dedupe=false instead (the default,
+spelled out so the argument list keeps its shape). The earlier output must be finished and made with the
+same model and settings, else the job refuses it in one line; after changing a setting, trigger one run
+with -c '{"reuse": false}' (or clear the DAG's history). See docs/DEPLOY.md, "Daily runs that reuse
+yesterday's vectors".
+
 Requires apache-airflow-providers-apache-spark and apache-airflow-providers-databricks. Paths are DAG params,
 so a manual run can point at other data: `airflow dags trigger packbert_embed -c '{"input": "..."}'`.
 """
@@ -48,6 +57,12 @@ def embed_args(output_suffix):
         # a retry of the task finishes what the failed try committed instead of starting over;
         # the first try resumes nothing (OUTPUT does not exist yet)
         "--resume",
+        # yesterday's vectors: the previous successful run wrote OUTPUT/<its ds>/<suffix> (@daily: its ds is
+        # its data_interval_start); one argument, --reuse=PATH, or the default --no-dedupe=false on the
+        # first run, since a rendered list element cannot vanish
+        "{{ '--reuse=' ~ params.output ~ '/' ~ prev_data_interval_start_success.strftime('%Y-%m-%d') ~ '/"
+        + output_suffix
+        + "' if prev_data_interval_start_success and params.reuse else '--no-dedupe=false' }}",
     ]
 
 
@@ -71,6 +86,8 @@ with DAG(
         "input": "s3a://my-bucket/packbert/input/",
         "output": "s3a://my-bucket/packbert/output",
         "model": "bert-base-uncased",
+        # pass the previous successful run's output as --reuse
+        "reuse": True,
     },
     tags=["packbert", "embeddings"],
 ) as dag:

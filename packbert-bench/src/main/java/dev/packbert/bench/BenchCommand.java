@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    subcommands = QualityCommand.class,
+    subcommands = {QualityCommand.class, ReuseCommand.class},
     description =
         "Embed the same europarl sentences with every batching variant, alternating, and report speed, "
             + "padding efficiency, MFU, memory and the difference to single-sentence runs.")

@@ -169,6 +169,21 @@ public class EmbedCommand implements Callable<Integer> {
           "finish the run in --output: keep its committed slices, redo the rest (same settings only)")
   boolean resume;
 
+  @Option(
+      names = "--no-dedupe",
+      description =
+          "embed every sentence, even one whose unit_key (model + token ids) another row of the run has")
+  boolean noDedupe;
+
+  @Option(
+      names = "--reuse",
+      arity = "1..*",
+      paramLabel = "PATH",
+      description =
+          "earlier PackBERT outputs (same model and settings) whose vectors are reused by unit_key;"
+              + " only sentences none of them has are embedded")
+  List<String> reuse = new ArrayList<>();
+
   @Override
   public Integer call() {
     EmbedSettings s = EmbedSettings.from(this, JobConfig.load(config));

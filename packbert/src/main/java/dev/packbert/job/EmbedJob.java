@@ -8,6 +8,7 @@ import dev.packbert.spark.EmbedderStats;
 import dev.packbert.spark.EmbeddingPipeline;
 import dev.packbert.text.SentenceSplitter;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +105,17 @@ public final class EmbedJob {
     // The executors load the weights, where a truncated or contradicting model would only show as
     // a failed task; reading them here once turns it into a one-line error before Spark starts
     // (cost: one extra read of the weights, ~1 s for BERT-base).
-    s.resolvedModel().loadWeights();
+    long t = System.nanoTime();
+    dev.packbert.model.BertWeights weights = s.resolvedModel().loadWeights();
+    long read = System.nanoTime();
+    // the weights' content digest for the unit keys' fingerprint, while they are loaded anyway
+    String digest = s.resolvedModel().weightsDigest(weights);
+    LOG.info(
+        "model {}: weights read in {} ms, digested in {} ms (sha256 {})",
+        s.model(),
+        (read - t) / 1_000_000,
+        (System.nanoTime() - read) / 1_000_000,
+        digest.substring(0, 12));
   }
 
   private static boolean exists(SparkSession spark, String location) {
@@ -195,20 +206,36 @@ public final class EmbedJob {
     }
     // one pipeline for every slice, so e.g. its broadcast tokenizer is shipped once per job
     EmbeddingPipeline pipeline = pipeline();
-    PipelineModel embed = pipeline.embedded().fit(docs);
+    Map<String, String> fingerprint = pipeline.fingerprint();
+    Stages stages =
+        new Stages(
+            pipeline.embedded().fit(docs),
+            pipeline.keyed(),
+            pipeline.embedKeyed(),
+            ReusedOutputs.read(
+                    spark,
+                    s.reuse(),
+                    fingerprint,
+                    s.poolings().stream().map(dev.packbert.model.Pooling::column).toList())
+                .map(d -> d.persist(StorageLevel.MEMORY_AND_DISK()))
+                .orElse(null));
     for (int slice = 0; slice < run.slices(); slice++) {
       if (!committed.containsKey(slice)) {
         committed.put(
             slice,
-            embedSlice(spark, out, docs, input.rows(), run.slices(), slice, pipeline, embed));
+            embedSlice(spark, out, docs, input.rows(), run.slices(), slice, pipeline, stages));
       }
+    }
+    if (stages.reused() != null) {
+      stages.reused().unpersist();
     }
     JobSummary summary =
         summarize(
             SliceSummary.total(List.copyOf(committed.values())),
             run.slices(),
             resumed,
-            (System.nanoTime() - t0) / 1e9);
+            (System.nanoTime() - t0) / 1e9,
+            fingerprint);
     out.write(OutputDir.SUMMARY, summary.toJson());
     docs.unpersist();
     LOG.info("wrote {} sentences to {}", summary.fields().get("sentences"), s.output());
@@ -224,7 +251,7 @@ public final class EmbedJob {
       int slices,
       int slice,
       EmbeddingPipeline pipeline,
-      PipelineModel embed) {
+      Stages stages) {
     long t0 = System.nanoTime();
     Dataset<Row> docs =
         slices == 1
@@ -241,14 +268,13 @@ public final class EmbedJob {
     EmbedderStats embedding = new EmbedderStats(spark.sparkContext());
     pipeline.packer().setStats(packing);
     pipeline.embedder().setStats(embedding);
-    Dataset<Row> embedded =
-        embed
-            .transform(input.readable().repartition(partitions))
-            .persist(StorageLevel.MEMORY_AND_DISK());
+    Units units = embedUnits(input.readable().repartition(partitions), partitions, stages);
+    Dataset<Row> embedded = units.embedded();
     SliceOutput where = new SliceOutput(slices, slice);
     Written written = writeVectors(spark, pipeline, embedded, embedding, where);
     Rejected rejected = writeRejected(input.rejected(), embedded, where);
     embedded.unpersist();
+    units.release();
     input.rejected().unpersist();
     SliceSummary done =
         new SliceSummary(
@@ -266,7 +292,11 @@ public final class EmbedJob {
             packing.splitSentences(),
             rejected.failedSentences(),
             round((System.nanoTime() - t0) / 1e9),
-            round(embedding.graphNanos.value() / 1e9));
+            round(embedding.graphNanos.value() / 1e9),
+            units.rows() >= 0 ? units.rows() : written.sentences() + rejected.failedSentences(),
+            units.distinct(),
+            units.reused(),
+            units.distinct() >= 0 ? units.distinct() - units.reused() : packing.sentences());
     // written only now that the slice's data is committed: its presence is the commit
     out.write(OutputDir.SLICES + "/" + SliceRule.name(slice) + ".json", done.toJson());
     if (slices > 1) {
@@ -278,6 +308,96 @@ public final class EmbedJob {
           done.sentences());
     }
     return done;
+  }
+
+  /** The job's fitted pipelines, and the earlier outputs' vectors by key (null without --reuse). */
+  private record Stages(
+      PipelineModel embed,
+      org.apache.spark.ml.Pipeline keyed,
+      org.apache.spark.ml.Pipeline embedKeyed,
+      Dataset<Row> reused) {}
+
+  /** A pipeline of transformers applied in order (not fitted: its input is not the documents). */
+  private static Dataset<Row> apply(org.apache.spark.ml.Pipeline p, Dataset<Row> d) {
+    for (org.apache.spark.ml.PipelineStage st : p.getStages()) {
+      d = ((org.apache.spark.ml.Transformer) st).transform(d);
+    }
+    return d;
+  }
+
+  /**
+   * A slice's merged sentence rows and how many units it had: rows, distinct keys (-1 with {@code
+   * --no-dedupe}, not counted), keys found in an earlier output.
+   */
+  private record Units(
+      Dataset<Row> embedded, long rows, long distinct, long reused, List<Dataset<Row>> cached) {
+    void release() {
+      cached.forEach(Dataset::unpersist);
+    }
+  }
+
+  /**
+   * split → tokenize → key; then each distinct key embedded once (pack → embed → merge), or taken
+   * from an earlier output with {@code --reuse}, and its vector fanned out to every sentence row
+   * with that key (a join on the key). The rows equal a run without dedupe, in another order; the
+   * packing counters count what was embedded. With {@code --no-dedupe} and no {@code --reuse}: the
+   * plain pipeline, every sentence embedded.
+   */
+  private Units embedUnits(Dataset<Row> readable, int partitions, Stages stages) {
+    if (!s.dedupe() && stages.reused() == null) {
+      Dataset<Row> embedded =
+          stages.embed().transform(readable).persist(StorageLevel.MEMORY_AND_DISK());
+      return new Units(embedded, -1, -1, 0, List.of());
+    }
+    String key = dev.packbert.spark.UnitKeyer.COLUMN;
+    Dataset<Row> units = apply(stages.keyed(), readable).persist(StorageLevel.MEMORY_AND_DISK());
+    long rows = units.count();
+    // --reuse dedupes even with --no-dedupe: its join is on distinct keys anyway
+    Dataset<Row> distinct = units.dropDuplicates(key).persist(StorageLevel.MEMORY_AND_DISK());
+    long distinctCount = distinct.count();
+    Dataset<Row> toEmbed = distinct;
+    Dataset<Row> known = null;
+    long reused = 0;
+    if (stages.reused() != null) {
+      known = stages.reused().join(distinct.select(key).distinct(), key);
+      reused = known.count();
+      toEmbed =
+          distinct.join(
+              stages.reused().select(key),
+              scala.collection.JavaConverters.asScalaBuffer(List.of(key)).toSeq(),
+              "left_anti");
+    }
+    // packing is per partition: back to the job's partitions, a document's sentences together
+    toEmbed =
+        s.scope().equals("document")
+            ? toEmbed
+                .repartition(partitions, col("doc_id"))
+                .sortWithinPartitions(col("doc_id"), col("sentence_index"))
+            : toEmbed.repartition(partitions);
+    Dataset<Row> fresh = apply(stages.embedKeyed(), toEmbed);
+    List<String> spanColumns = List.of("doc_id", "sentence_index", "begin", "end", "text");
+    Dataset<Row> byKey = fresh.drop(spanColumns.toArray(new String[0]));
+    if (known != null) {
+      byKey = byKey.unionByName(known.withColumn("error", lit(null).cast("string")));
+    }
+    List<org.apache.spark.sql.Column> spans = new ArrayList<>();
+    spanColumns.forEach(c -> spans.add(col(c)));
+    spans.add(col(key));
+    Dataset<Row> embedded =
+        units
+            .select(spans.toArray(new org.apache.spark.sql.Column[0]))
+            .join(byKey, key)
+            .selectExpr(quoted(fresh.columns()))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    return new Units(embedded, rows, distinctCount, reused, List.of(units, distinct));
+  }
+
+  private static String[] quoted(String[] columns) {
+    String[] q = new String[columns.length];
+    for (int i = 0; i < q.length; i++) {
+      q[i] = "`" + columns[i] + "`";
+    }
+    return q;
   }
 
   /**
@@ -432,7 +552,8 @@ public final class EmbedJob {
     return new Rejected(reasons, rejectedDocs.count(), failed.count());
   }
 
-  private JobSummary summarize(SliceSummary all, int slices, int resumed, double wall) {
+  private JobSummary summarize(
+      SliceSummary all, int slices, int resumed, double wall, Map<String, String> fingerprint) {
     return new JobSummary()
         .put("input_rows", all.inputRows())
         .put("documents", all.documents())
@@ -447,6 +568,12 @@ public final class EmbedJob {
         .put("truncated", all.truncated())
         .put("split_sentences", all.splitSentences())
         .put("failed_rows", all.failedRows())
+        // sentence rows; distinct unit_keys (summed over slices; -1: --no-dedupe, not counted);
+        // keys whose vector came from --reuse; keys sent to the engine
+        .put("units", all.units())
+        .put("distinct_units", all.distinctUnits() < 0 ? -1 : all.distinctUnits())
+        .put("reused_units", all.reusedUnits())
+        .put("embedded_units", all.embeddedUnits())
         .put("slices", slices)
         .put("slices_resumed", resumed)
         .put("wall_seconds", round(wall))
@@ -456,7 +583,9 @@ public final class EmbedJob {
         .put("sentences_per_second", round(all.sentences() / Math.max(all.seconds(), 1e-3)))
         .put("model", s.model())
         .put("output", s.output())
-        .put("settings", s.describe());
+        .put("settings", s.describe())
+        // what --reuse of this output checks: every setting that changes a vector
+        .put(ReusedOutputs.FINGERPRINT, fingerprint);
   }
 
   /**

@@ -47,7 +47,9 @@ record EmbedSettings(
     String vectorType,
     ResolvedModel resolvedModel,
     long sliceDocuments,
-    boolean resume) {
+    boolean resume,
+    boolean dedupe,
+    List<String> reuse) {
 
   /** Where neither flag, config nor the model says: plain BERT's pooling. */
   static final String FALLBACK_POOLING = "mean";
@@ -114,7 +116,9 @@ record EmbedSettings(
             or(c.vectorType, conf.getString("vector-type")),
             resolved,
             c.sliceDocuments != null ? c.sliceDocuments : conf.getLong("slice-documents"),
-            c.resume);
+            c.resume,
+            !c.noDedupe,
+            List.copyOf(c.reuse));
     s.check();
     return s;
   }
@@ -285,6 +289,8 @@ record EmbedSettings(
     m.put("precision", precision.name().toLowerCase(Locale.ROOT));
     m.put("engine", engine.label());
     m.put("master", master);
+    m.put("dedupe", dedupe);
+    m.put("reuse", reuse);
     return m;
   }
 }

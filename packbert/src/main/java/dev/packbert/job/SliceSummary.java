@@ -28,7 +28,11 @@ record SliceSummary(
     long splitSentences,
     long failedRows,
     double seconds,
-    double graphSeconds) {
+    double graphSeconds,
+    long units,
+    long distinctUnits,
+    long reusedUnits,
+    long embeddedUnits) {
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -50,7 +54,7 @@ record SliceSummary(
   /** The slices added up: the counts of the whole output. */
   static SliceSummary total(List<SliceSummary> slices) {
     Map<String, Long> reasons = new LinkedHashMap<>();
-    long[] n = new long[11];
+    long[] n = new long[15];
     double seconds = 0;
     double graph = 0;
     for (SliceSummary s : slices) {
@@ -65,13 +69,17 @@ record SliceSummary(
       n[8] += s.truncated;
       n[9] += s.splitSentences;
       n[10] += s.failedRows;
+      n[11] += s.units;
+      n[12] += s.distinctUnits;
+      n[13] += s.reusedUnits;
+      n[14] += s.embeddedUnits;
       seconds += s.seconds;
       graph += s.graphSeconds;
       s.rejectedByReason.forEach((k, v) -> reasons.merge(k, v, Long::sum));
     }
     return new SliceSummary(
         -1, n[0], n[1], n[2], reasons, n[3], n[4], n[5], n[6], n[7], n[8], n[9], n[10], seconds,
-        graph);
+        graph, n[11], n[12], n[13], n[14]);
   }
 
   /** Real tokens / token slots; NaN before any row. */

@@ -59,7 +59,8 @@ public enum OverLength {
               t.length,
               true,
               0,
-              1));
+              1,
+              s.unitKey()));
     }
     int window = maxLen - 2;
     if (window < 1 || stride < 0 || stride >= window) {
@@ -97,7 +98,8 @@ public enum OverLength {
               t.length,
               false,
               p,
-              slices.size()));
+              slices.size(),
+              s.unitKey()));
     }
     return out;
   }

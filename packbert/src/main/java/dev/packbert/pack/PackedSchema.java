@@ -22,6 +22,7 @@ public final class PackedSchema {
             DataTypes.createStructField("truncated", DataTypes.BooleanType, false),
             DataTypes.createStructField("part", DataTypes.IntegerType, false),
             DataTypes.createStructField("num_parts", DataTypes.IntegerType, false),
+            DataTypes.createStructField("unit_key", DataTypes.StringType, true),
           });
 
   public static final StructType ROW =

@@ -18,7 +18,8 @@ final class PartitionPacking implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
 
   /** Positions of the input columns in the input row. */
-  record Columns(int docId, int sentenceIndex, int begin, int end, int text, int tokenIds)
+  record Columns(
+      int docId, int sentenceIndex, int begin, int end, int text, int tokenIds, int unitKey)
       implements java.io.Serializable {}
 
   private final Columns cols;
@@ -99,7 +100,8 @@ final class PartitionPacking implements MapPartitionsFunction<Row, Row> {
         r.getInt(cols.begin()),
         r.getInt(cols.end()),
         r.getString(cols.text()),
-        tokens);
+        tokens,
+        cols.unitKey() < 0 ? null : r.getString(cols.unitKey()));
   }
 
   static Row toRow(PackedRow p) {
@@ -119,7 +121,8 @@ final class PartitionPacking implements MapPartitionsFunction<Row, Row> {
               s.numTokens(),
               s.truncated(),
               s.part(),
-              s.numParts());
+              s.numParts(),
+              s.unitKey());
     }
     return RowFactory.create(
         p.inputIds(),

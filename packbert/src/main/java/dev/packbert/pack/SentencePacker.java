@@ -30,6 +30,9 @@ import org.apache.spark.sql.types.StructType;
  * not a param and is neither saved nor copied.
  */
 public final class SentencePacker extends Transformer implements DefaultParamsWritable {
+  /** The optional input column whose value each sentence's output struct carries. */
+  public static final String UNIT_KEY = "unit_key";
+
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -391,7 +394,9 @@ public final class SentencePacker extends Transformer implements DefaultParamsWr
             in.fieldIndex(getBeginCol()),
             in.fieldIndex(getEndCol()),
             in.fieldIndex(getTextCol()),
-            in.fieldIndex(getTokenIdsCol()));
+            in.fieldIndex(getTokenIdsCol()),
+            // carried through to every piece's row when a UnitKeyer ran before the packer
+            Arrays.asList(in.fieldNames()).contains(UNIT_KEY) ? in.fieldIndex(UNIT_KEY) : -1);
     int len = getMaxSeqLength();
     WindowPacker packer =
         new WindowPacker(

@@ -18,14 +18,27 @@ public record SentencePiece(
     int numTokens,
     boolean truncated,
     int part,
-    int numParts)
+    int numParts,
+    String unitKey)
     implements Serializable {
 
   /** A sentence that fits as it is. */
   public static SentencePiece whole(
       String docId, int sentenceIndex, int begin, int end, String text, int[] tokens) {
+    return whole(docId, sentenceIndex, begin, end, text, tokens, null);
+  }
+
+  /** A sentence that fits as it is, with its unit key (null where the input has none). */
+  public static SentencePiece whole(
+      String docId,
+      int sentenceIndex,
+      int begin,
+      int end,
+      String text,
+      int[] tokens,
+      String unitKey) {
     return new SentencePiece(
-        docId, sentenceIndex, begin, end, text, tokens, tokens.length, false, 0, 1);
+        docId, sentenceIndex, begin, end, text, tokens, tokens.length, false, 0, 1, unitKey);
   }
 
   public int length() {

@@ -84,6 +84,11 @@ public class DocumentRollup extends Transformer
         new StructType()
             .add("doc_id", DataTypes.StringType, false)
             .add("num_sentences", DataTypes.IntegerType, false);
+    if (SchemaChecks.has(schema, UnitKeyer.COLUMN)) {
+      // over the sentences' keys in sentence order: a document whose sentences are all reused
+      // has a key an earlier output has too
+      out = out.add(UnitKeyer.COLUMN, DataTypes.StringType, false);
+    }
     for (Pooling p : getPoolings()) {
       SchemaChecks.requireVector(schema, p.column(), "DocumentRollup");
       out = out.add(p.column(), schema.apply(p.column()).dataType(), false);
@@ -102,11 +107,13 @@ public class DocumentRollup extends Transformer
     int tokensCol = in.fieldIndex("num_tokens");
     int[] vecCols = getPoolings().stream().mapToInt(p -> in.fieldIndex(p.column())).toArray();
     boolean norm = getNormalize();
+    int keyCol = SchemaChecks.has(in, UnitKeyer.COLUMN) ? in.fieldIndex(UnitKeyer.COLUMN) : -1;
+    int indexCol = SchemaChecks.has(in, "sentence_index") ? in.fieldIndex("sentence_index") : -1;
     return sentences
         .groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
         .mapGroups(
             (MapGroupsFunction<String, Row, Row>)
-                (doc, rows) -> rollup(doc, rows, tokensCol, vecCols, norm, out),
+                (doc, rows) -> rollup(doc, rows, tokensCol, vecCols, norm, out, keyCol, indexCol),
             Encoders.row(out));
   }
 
@@ -116,15 +123,27 @@ public class DocumentRollup extends Transformer
       int tokensCol,
       int[] vecCols,
       boolean normalize,
-      StructType out) {
+      StructType out,
+      int keyCol,
+      int indexCol) {
     List<Row> all = new ArrayList<>();
     rows.forEachRemaining(all::add);
     float[][] means = PooledColumns.weightedMeans(all, tokensCol, vecCols, normalize);
-    Object[] cells = new Object[2 + means.length];
+    int first = keyCol < 0 ? 2 : 3;
+    Object[] cells = new Object[first + means.length];
     cells[0] = doc;
     cells[1] = all.size();
+    if (keyCol >= 0) {
+      List<Row> ordered = new ArrayList<>(all);
+      if (indexCol >= 0) {
+        ordered.sort(
+            java.util.Comparator.comparingInt((Row r) -> r.getInt(indexCol))
+                .thenComparing(r -> String.valueOf(r.get(keyCol))));
+      }
+      cells[2] = UnitKeyer.documentKey(ordered.stream().map(r -> r.getString(keyCol)).toList());
+    }
     for (int p = 0; p < means.length; p++) {
-      cells[2 + p] = PooledColumns.cell(means[p], out.fields()[2 + p].dataType());
+      cells[first + p] = PooledColumns.cell(means[p], out.fields()[first + p].dataType());
     }
     return RowFactory.create(cells);
   }

@@ -5,6 +5,8 @@ import dev.packbert.pack.SentencePacker;
 import dev.packbert.text.SentenceSplitter;
 import dev.packbert.text.WordPieceTokenizerStage;
 import dev.packbert.weights.ResolvedModel;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineStage;
@@ -24,6 +26,7 @@ public final class EmbeddingPipeline {
 
   private final SentenceSplitter splitter = new SentenceSplitter();
   private final WordPieceTokenizerStage tokenizer = new WordPieceTokenizerStage();
+  private final UnitKeyer keyer = new UnitKeyer();
   private final SentencePacker packer = new SentencePacker();
   private final BertEmbedder embedder = new BertEmbedder();
   private final WindowMerger merger = new WindowMerger();
@@ -35,7 +38,10 @@ public final class EmbeddingPipeline {
    * @param normalize whether vectors are L2-normalized (sentence vectors, and again after averaging
    *     windows or sentences)
    */
+  private final ResolvedModel model;
+
   public EmbeddingPipeline(ResolvedModel model, Set<Pooling> poolings, boolean normalize) {
+    this.model = model;
     String[] columns = poolings.stream().map(Pooling::column).toArray(String[]::new);
     tokenizer
         .setVocab(model.vocabulary().tokens().toArray(new String[0]))
@@ -78,6 +84,56 @@ public final class EmbeddingPipeline {
     return tokenizer;
   }
 
+  public UnitKeyer keyer() {
+    return keyer;
+  }
+
+  /**
+   * Everything that changes a vector for the same token ids, as set on the stages now: the weights'
+   * digest (content, not name or path), pooling, normalization, precision, engine, maximum length,
+   * over-length handling and, for split sentences, the window and stride. Outputs made under
+   * different fingerprints never share vectors. Reads the weights once (then cached).
+   */
+  public Map<String, String> fingerprint() {
+    Map<String, String> f = new LinkedHashMap<>();
+    f.put("key_format", "sha256-128/v1");
+    f.put("weights_sha256", model.weightsDigest());
+    f.put(
+        "pooling", String.join(",", embedder.getPoolings().stream().map(Pooling::column).toList()));
+    f.put("normalize", String.valueOf(embedder.getNormalize()));
+    f.put("precision", embedder.getPrecision().label());
+    f.put("engine", embedder.getEngine().label());
+    f.put("max_seq_length", String.valueOf(packer.getMaxSeqLength()));
+    f.put("over_length", packer.getOverLength());
+    if (packer.getOverLength().equals("split")) {
+      f.put("split_window", String.valueOf(packer.getMaxSeqLength() - 2));
+      f.put("split_stride", String.valueOf(packer.getSplitStride()));
+    }
+    return f;
+  }
+
+  /** One line per fingerprint component, as the keyer's salt. */
+  static String canonical(Map<String, String> fingerprint) {
+    StringBuilder b = new StringBuilder();
+    fingerprint.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
+    return b.toString();
+  }
+
+  /** SHA-256 hex of a string: the fingerprint's digest. */
+  public static String digestHex(String s) {
+    java.security.MessageDigest sha = UnitKeyer.sha256();
+    return java.util.HexFormat.of()
+        .formatHex(sha.digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  /** Sets the keyer from the other stages' current settings (done by every pipeline built here). */
+  public UnitKeyer syncKeyer() {
+    return keyer
+        .setFingerprint(canonical(fingerprint()))
+        .setMaxSeqLength(packer.getMaxSeqLength())
+        .setOverLength(packer.getOverLength());
+  }
+
   public SentencePacker packer() {
     return packer;
   }
@@ -100,20 +156,37 @@ public final class EmbeddingPipeline {
 
   /** Documents in, one row per sentence out (failed sentences with their {@code error}). */
   public Pipeline sentences() {
+    syncKeyer();
     return new Pipeline()
-        .setStages(new PipelineStage[] {splitter, tokenizer, packer, embedder, merger, vectors});
+        .setStages(
+            new PipelineStage[] {splitter, tokenizer, keyer, packer, embedder, merger, vectors});
   }
 
   /** Documents in, one row per document out. */
   public Pipeline documents() {
+    syncKeyer();
     return new Pipeline()
         .setStages(
-            new PipelineStage[] {splitter, tokenizer, packer, embedder, merger, rollup, vectors});
+            new PipelineStage[] {
+              splitter, tokenizer, keyer, packer, embedder, merger, rollup, vectors
+            });
   }
 
   /** The stages up to the merged sentence rows, before any rollup or vector conversion. */
   public Pipeline embedded() {
+    syncKeyer();
     return new Pipeline()
-        .setStages(new PipelineStage[] {splitter, tokenizer, packer, embedder, merger});
+        .setStages(new PipelineStage[] {splitter, tokenizer, keyer, packer, embedder, merger});
+  }
+
+  /** Documents in, one row per sentence with its token ids and {@code unit_key}, not embedded. */
+  public Pipeline keyed() {
+    syncKeyer();
+    return new Pipeline().setStages(new PipelineStage[] {splitter, tokenizer, keyer});
+  }
+
+  /** {@link #keyed()}'s rows in, merged sentence rows out: pack → embed → merge windows. */
+  public Pipeline embedKeyed() {
+    return new Pipeline().setStages(new PipelineStage[] {packer, embedder, merger});
   }
 }

@@ -93,6 +93,9 @@ public class WindowMerger extends Transformer
       SchemaChecks.require(schema, c, "WindowMerger");
       out = out.add(schema.apply(c));
     }
+    if (SchemaChecks.has(schema, UnitKeyer.COLUMN)) {
+      out = out.add(schema.apply(UnitKeyer.COLUMN));
+    }
     for (Pooling p : getPoolings()) {
       SchemaChecks.requireVector(schema, p.column(), "WindowMerger");
       out = out.add(schema.apply(p.column()));

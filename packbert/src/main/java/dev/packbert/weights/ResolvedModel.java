@@ -22,6 +22,7 @@ public final class ResolvedModel implements Serializable {
   private final BertConfig config;
   private final ModelVocabulary vocabulary;
   private final ModelDefaults defaults;
+  private volatile String weightsDigest;
 
   private ResolvedModel(
       String source, BertConfig config, ModelVocabulary vocabulary, ModelDefaults defaults) {
@@ -97,6 +98,59 @@ public final class ResolvedModel implements Serializable {
   /** Reads the weights (on the driver to check them, on each executor once to load them). */
   public BertWeights loadWeights() {
     return ModelLoader.weights(directory());
+  }
+
+  /**
+   * SHA-256 (hex) of the weights' content: every tensor's name, shape and float values, in name
+   * order, as loaded (so the same weights in safetensors, ONNX or a TF checkpoint digest alike, and
+   * a renamed or moved model keeps its digest). Computed once per JVM (the driver's) and kept: it
+   * reads the weights (about 1 s for BERT-base) plus the hashing.
+   */
+  public String weightsDigest() {
+    String d = weightsDigest;
+    if (d == null) {
+      d = digest(loadWeights());
+      weightsDigest = d;
+    }
+    return d;
+  }
+
+  /** {@link #weightsDigest()} of weights already loaded (the driver's check reads them anyway). */
+  public String weightsDigest(BertWeights loaded) {
+    String d = weightsDigest;
+    if (d == null) {
+      d = digest(loaded);
+      weightsDigest = d;
+    }
+    return d;
+  }
+
+  private static String digest(BertWeights w) {
+    java.security.MessageDigest sha;
+    try {
+      sha = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    java.nio.ByteBuffer buf =
+        java.nio.ByteBuffer.allocate(1 << 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (String name : new java.util.TreeSet<>(w.tensors().keySet())) {
+      dev.packbert.model.TensorData t = w.tensors().get(name);
+      sha.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      sha.update(
+          java.util.Arrays.toString(t.shape())
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      float[] v = t.values();
+      for (int i = 0; i < v.length; ) {
+        buf.clear();
+        int n = Math.min(v.length - i, buf.capacity() / 4);
+        buf.asFloatBuffer().put(v, i, n);
+        sha.update(buf.array(), 0, n * 4);
+        i += n;
+      }
+    }
+    return java.util.HexFormat.of().formatHex(sha.digest());
   }
 
   @Override

@@ -53,7 +53,7 @@ class PackingWindowMemoryTest {
   @Test
   void millionSentencePartitionPacksInBoundedHeap() {
     PackingStats stats = PackingStats.register(spark.sparkContext());
-    PartitionPacking.Columns cols = new PartitionPacking.Columns(0, 1, 2, 3, 4, 5);
+    PartitionPacking.Columns cols = new PartitionPacking.Columns(0, 1, 2, 3, 4, 5, -1);
     PartitionPacking f =
         new PartitionPacking(
             cols,

@@ -97,7 +97,8 @@ class SentencePackerTest {
                 s.getInt(7),
                 s.getBoolean(8),
                 s.getInt(9),
-                s.getInt(10));
+                s.getInt(10),
+                s.isNullAt(11) ? null : s.getString(11));
         placements.add(new PackedRow.Placement(p, offset, length));
       }
       rows.add(
@@ -252,7 +253,7 @@ class SentencePackerTest {
         };
     PartitionPacking f =
         new PartitionPacking(
-            new PartitionPacking.Columns(0, 1, 2, 3, 4, 5),
+            new PartitionPacking.Columns(0, 1, 2, 3, 4, 5, -1),
             new WindowPacker(PackingAlgorithm.LPFHP, 16, 64, PackingScope.PARTITION),
             16,
             500,

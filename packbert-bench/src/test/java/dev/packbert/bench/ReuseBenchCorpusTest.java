@@ -1,0 +1,52 @@
+package dev.packbert.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The corpora of {@code bench reuse}: the shares of repeats and of changes the issue asks for. */
+class ReuseBenchCorpusTest {
+  @Test
+  void boilerplateLinesAreThirtyPercentOfSentences() {
+    List<List<String>> docs = ReuseBench.sampleDocuments().subList(0, 200);
+    List<List<String>> with = ReuseBench.withBoilerplate(docs);
+    long original = docs.stream().mapToLong(List::size).sum();
+    long all = with.stream().mapToLong(List::size).sum();
+    long boiler =
+        with.stream().flatMap(List::stream).filter(ReuseBench.BOILERPLATE::contains).count();
+    double share = (double) boiler / all;
+    assertTrue(Math.abs(share - 0.30) < 0.01, "boilerplate share " + share);
+    assertTrue(all - boiler <= original, "the documents' own sentences are all still there");
+  }
+
+  @Test
+  void dayTwoChangesOnePercentAndAddsOnePercent() {
+    List<String> pool = new ArrayList<>();
+    ReuseBench.sampleDocuments().forEach(pool::addAll);
+    List<List<String>> day1 = ReuseBench.nextDayCorpus(pool, 1000, false);
+    List<List<String>> day2 = ReuseBench.nextDayCorpus(pool, 1000, true);
+    assertEquals(1000, day1.size());
+    assertEquals(1010, day2.size());
+    int changedDocs = 0;
+    int changedSentences = 0;
+    for (int i = 0; i < 1000; i++) {
+      int diff = 0;
+      for (int k = 0; k < ReuseBench.SENTENCES_PER_DOC; k++) {
+        diff += day1.get(i).get(k).equals(day2.get(i).get(k)) ? 0 : 1;
+      }
+      changedDocs += diff > 0 ? 1 : 0;
+      changedSentences += diff;
+    }
+    assertEquals(10, changedDocs);
+    assertEquals(10, changedSentences, "one sentence edited per changed document");
+    Set<String> day1Sentences = new HashSet<>();
+    day1.forEach(day1Sentences::addAll);
+    assertEquals(
+        1000 * ReuseBench.SENTENCES_PER_DOC, day1Sentences.size(), "day 1 is distinct text");
+  }
+}

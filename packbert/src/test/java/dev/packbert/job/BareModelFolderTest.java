@@ -29,21 +29,21 @@ class BareModelFolderTest {
     List<String> logged;
     try (LogCapture log = new LogCapture()) {
       r =
-        JobRuns.run(
-            "embed",
-            "--input",
-            input.toString(),
-            "--output",
-            tmp.resolve("out").toString(),
-            "--model",
-            model.toString(),
-            "--max-seq-length",
-            "16",
-            "--config",
-            Files.writeString(tmp.resolve("small.conf"), "packbert { split-stride = 4 }\n")
-                .toString(),
-            "--master",
-            "local[1]");
+          JobRuns.run(
+              "embed",
+              "--input",
+              input.toString(),
+              "--output",
+              tmp.resolve("out").toString(),
+              "--model",
+              model.toString(),
+              "--max-seq-length",
+              "16",
+              "--config",
+              Files.writeString(tmp.resolve("small.conf"), "packbert { split-stride = 4 }\n")
+                  .toString(),
+              "--master",
+              "local[1]");
       logged = log.lines();
     }
     assertEquals(0, r.exit(), r.stderr());

@@ -288,7 +288,7 @@ public final class EmbedJob {
             packing.realTokens(),
             packing.rows(),
             packing.tokenSlots(),
-            packing.truncated(),
+            written.truncated(),
             packing.splitSentences(),
             rejected.failedSentences(),
             round((System.nanoTime() - t0) / 1e9),
@@ -415,7 +415,10 @@ public final class EmbedJob {
   private record Input(Dataset<Row> docs, long rows) {}
 
   /** Rows written: sentence vectors and document vectors. */
-  private record Written(long sentences, long documents) {}
+  /**
+   * Rows written; {@code truncated} counts sentence rows, so a repeated sentence counts each time.
+   */
+  private record Written(long sentences, long documents, long truncated) {}
 
   /** Rows not embedded, by reason; input rows rejected and sentences that failed in the engine. */
   private record Rejected(Map<String, Long> byReason, long rows, long failedSentences) {}
@@ -499,6 +502,7 @@ public final class EmbedJob {
       SliceOutput where) {
     long sentencesOut;
     long documentsOut = 0;
+    long truncatedOut;
     LiveAccumulators liveSentences = new LiveAccumulators(embedding.sentences);
     LiveAccumulators liveRows = new LiveAccumulators(embedding.rows);
     spark.sparkContext().addSparkListener(liveSentences);
@@ -511,6 +515,8 @@ public final class EmbedJob {
       embedded.count();
       // failed sentences go to _rejected (writeRejected), the others to the outputs
       Dataset<Row> good = embedded.where(col("error").isNull()).drop("error");
+      // the packer counts what it embedded (one per distinct unit); the summary counts rows
+      truncatedOut = good.where(col("truncated")).count();
       if (s.sentenceOutput()) {
         sentencesOut =
             writeAndCount(
@@ -530,7 +536,7 @@ public final class EmbedJob {
       spark.sparkContext().removeSparkListener(liveSentences);
       spark.sparkContext().removeSparkListener(liveRows);
     }
-    return new Written(sentencesOut, documentsOut);
+    return new Written(sentencesOut, documentsOut, truncatedOut);
   }
 
   private Rejected writeRejected(

@@ -103,7 +103,8 @@ class SentenceTransformersJobTest {
   void vectorsAreTheFoldersMaxPoolingNormalizedOfPrefixedText() {
     Dataset<Row> sentences = spark.read().parquet(out.resolve("sentences").toString());
     assertEquals(
-        List.of("max"), List.of(sentences.columns()).subList(7, sentences.columns().length));
+        List.of("unit_key", "max"),
+        List.of(sentences.columns()).subList(7, sentences.columns().length));
     BertWeights w = TinyBert.weights(11, false);
     BertTokenizer tok = new BertTokenizer(Vocabulary.of(TinyVocabulary.TOKENS), true);
     List<Row> rows = sentences.collectAsList();

@@ -2,6 +2,7 @@ package dev.packbert.job;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
 
 import dev.packbert.pack.PackingStats;
 import dev.packbert.spark.EmbedderStats;
@@ -353,7 +354,21 @@ public final class EmbedJob {
     Dataset<Row> units = apply(stages.keyed(), readable).persist(StorageLevel.MEMORY_AND_DISK());
     long rows = units.count();
     // --reuse dedupes even with --no-dedupe: its join is on distinct keys anyway
-    Dataset<Row> distinct = units.dropDuplicates(key).persist(StorageLevel.MEMORY_AND_DISK());
+    // One row per key, the same row however often it is recomputed (the first by doc_id,
+    // sentence_index): dropDuplicates keeps whichever row arrives first, and a recomputation after
+    // a lost executor that picks another representative moved the key to another partition below,
+    // so one key was embedded twice and its rows written twice (ExecutorLossIT).
+    Dataset<Row> distinct =
+        units
+            .withColumn(
+                "_rank",
+                row_number()
+                    .over(
+                        org.apache.spark.sql.expressions.Window.partitionBy(col(key))
+                            .orderBy(col("doc_id"), col("sentence_index"))))
+            .where(col("_rank").equalTo(1))
+            .drop("_rank")
+            .persist(StorageLevel.MEMORY_AND_DISK());
     long distinctCount = distinct.count();
     Dataset<Row> toEmbed = distinct;
     Dataset<Row> known = null;
@@ -373,7 +388,9 @@ public final class EmbedJob {
             ? toEmbed
                 .repartition(partitions, col("doc_id"))
                 .sortWithinPartitions(col("doc_id"), col("sentence_index"))
-            : toEmbed.repartition(partitions);
+            // by key, not round-robin: a key's partition and its place in it do not depend on
+            // which rows a recomputed partition holds, so a retried task packs the same rows
+            : toEmbed.repartition(partitions, col(key)).sortWithinPartitions(col(key));
     Dataset<Row> fresh = apply(stages.embedKeyed(), toEmbed);
     List<String> spanColumns = List.of("doc_id", "sentence_index", "begin", "end", "text");
     Dataset<Row> byKey = fresh.drop(spanColumns.toArray(new String[0]));

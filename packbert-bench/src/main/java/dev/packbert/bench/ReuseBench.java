@@ -176,6 +176,8 @@ public final class ReuseBench {
                 "local[" + s.threads() + "]"));
     if (!dedupe) {
       args.add("--no-dedupe");
+    } else {
+      args.add("--dedupe");
     }
     if (!reuse.isEmpty()) {
       args.add("--reuse");

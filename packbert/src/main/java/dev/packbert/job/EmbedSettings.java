@@ -117,7 +117,7 @@ record EmbedSettings(
             resolved,
             c.sliceDocuments != null ? c.sliceDocuments : conf.getLong("slice-documents"),
             c.resume,
-            !c.noDedupe,
+            c.dedupe,
             List.copyOf(c.reuse));
     s.check();
     return s;

@@ -62,7 +62,7 @@ class ReuseTest {
     deduped = tmp.resolve("deduped");
     plain = tmp.resolve("plain");
     reused = tmp.resolve("reused");
-    embed(day1, deduped, "local[2]", "--partitions", "3");
+    embed(day1, deduped, "local[2]", "--partitions", "3", "--dedupe");
     embed(day1, plain, "local[1]", "--partitions", "1", "--no-dedupe");
     embed(day2, reused, "local[2]", "--reuse", deduped.toString());
   }

@@ -12,14 +12,20 @@ class PeerSettingTest {
   void theBf16StageIsOneMoreRowOnlyWhereTheCpuRunsBf16AndTheEngineIsTensorFlow() {
     List<String> withBf16 = names(PeerSetting.grid(2, "tensorflow", true, "packbert"));
     assertEquals(
-        List.of("packbert-stage-lpfhp-128-tensorflow", "packbert-stage-bf16-lpfhp-128-tensorflow"),
+        List.of(
+            "packbert-stage-lpfhp-128-tensorflow",
+            "packbert-stage-bf16-lpfhp-128-tensorflow",
+            "packbert-stage-int8-lpfhp-128-onnxruntime"),
         withBf16);
     assertEquals(
-        List.of("packbert-stage-lpfhp-128-tensorflow"),
+        List.of("packbert-stage-lpfhp-128-tensorflow", "packbert-stage-int8-lpfhp-128-onnxruntime"),
         names(PeerSetting.grid(2, "tensorflow", false, "packbert")));
-    // on the ONNX Runtime engine the bf16 row runs where bf16 runs: TensorFlow
+    // each opt-in precision runs on an engine that has it: bf16 on TensorFlow, int8 on ONNX Runtime
     assertEquals(
-        List.of("packbert-stage-lpfhp-128-onnxruntime", "packbert-stage-bf16-lpfhp-128-tensorflow"),
+        List.of(
+            "packbert-stage-lpfhp-128-onnxruntime",
+            "packbert-stage-bf16-lpfhp-128-tensorflow",
+            "packbert-stage-int8-lpfhp-128-onnxruntime"),
         names(PeerSetting.grid(2, "onnxruntime", true, "packbert")));
   }
 
@@ -57,9 +63,11 @@ class PeerSettingTest {
   }
 
   @Test
-  void onlyTheBf16RowIsOptInAndTheDefaultsAreMarkedOncePerPeer() {
+  void onlyTheLowPrecisionRowsAreOptInAndTheDefaultsAreMarkedOncePerPeer() {
     List<PeerSetting> all = PeerSetting.grid(2, "tensorflow", true, "all");
-    assertEquals(1, all.stream().filter(PeerSetting::optInPrecision).count());
+    assertEquals(
+        List.of("bf16", "int8"),
+        all.stream().filter(PeerSetting::optInPrecision).map(PeerSetting::precision).toList());
     assertTrue(all.stream().filter(PeerSetting::optInPrecision).noneMatch(PeerSetting::defaults));
     assertFalse(all.get(0).optInPrecision());
     assertEquals(

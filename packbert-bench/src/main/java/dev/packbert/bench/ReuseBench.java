@@ -174,11 +174,7 @@ public final class ReuseBench {
                 s.model(),
                 "--master",
                 "local[" + s.threads() + "]"));
-    if (!dedupe) {
-      args.add("--no-dedupe");
-    } else {
-      args.add("--dedupe");
-    }
+    args.add(dedupe ? "--dedupe" : "--no-dedupe");
     if (!reuse.isEmpty()) {
       args.add("--reuse");
       args.addAll(reuse);

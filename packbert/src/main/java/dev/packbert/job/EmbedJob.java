@@ -20,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -364,8 +365,7 @@ public final class EmbedJob {
                 "_rank",
                 row_number()
                     .over(
-                        org.apache.spark.sql.expressions.Window.partitionBy(col(key))
-                            .orderBy(col("doc_id"), col("sentence_index"))))
+                        Window.partitionBy(col(key)).orderBy(col("doc_id"), col("sentence_index"))))
             .where(col("_rank").equalTo(1))
             .drop("_rank")
             .persist(StorageLevel.MEMORY_AND_DISK());
@@ -431,9 +431,9 @@ public final class EmbedJob {
   /** The input rows, persisted: every slice reads from them. */
   private record Input(Dataset<Row> docs, long rows) {}
 
-  /** Rows written: sentence vectors and document vectors. */
   /**
-   * Rows written; {@code truncated} counts sentence rows, so a repeated sentence counts each time.
+   * Rows written: sentence vectors and document vectors; {@code truncated} counts sentence rows, so
+   * a repeated sentence counts each time.
    */
   private record Written(long sentences, long documents, long truncated) {}
 

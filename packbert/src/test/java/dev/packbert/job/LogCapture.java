@@ -21,6 +21,7 @@ public final class LogCapture implements AutoCloseable {
   private final WriterAppender appender;
   private final LoggerConfig config;
   private final boolean added;
+  private final Level previousLevel;
 
   public LogCapture() {
     LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
@@ -34,6 +35,7 @@ public final class LogCapture implements AutoCloseable {
     appender.start();
     LoggerConfig existing = conf.getLoggerConfig(LOGGER);
     added = !existing.getName().equals(LOGGER);
+    previousLevel = existing.getLevel();
     if (added) {
       config = new LoggerConfig(LOGGER, Level.INFO, true);
       conf.addLogger(LOGGER, config);
@@ -55,6 +57,8 @@ public final class LogCapture implements AutoCloseable {
     config.removeAppender(appender.getName());
     if (added) {
       ctx.getConfiguration().removeLogger(LOGGER);
+    } else {
+      config.setLevel(previousLevel);
     }
     ctx.updateLoggers();
     appender.stop();

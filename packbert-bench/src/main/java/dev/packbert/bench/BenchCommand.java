@@ -110,7 +110,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--profile",
       description =
-          "also write DIR/profile.md: TensorFlow's op times by op type for one batch of each variant")
+          "also write DIR/profile.md: op times by op type for one batch of each variant"
+              + " (TensorFlow's trace; ONNX Runtime's profiler for int8 and --engine onnxruntime)")
   boolean profile;
 
   @Option(

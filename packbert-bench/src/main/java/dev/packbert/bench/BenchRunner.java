@@ -1,6 +1,6 @@
 package dev.packbert.bench;
 
-import dev.packbert.engine.tensorflow.TensorFlowEngine;
+import dev.packbert.engine.LoadedEngine;
 import dev.packbert.model.EmbeddingEngine;
 import dev.packbert.model.PackedBatch;
 import dev.packbert.model.Pooling;
@@ -134,9 +134,8 @@ public final class BenchRunner {
             .max(java.util.Comparator.comparingLong(PlannedBatch::slots))
             .orElseThrow();
     PackedBatch pb = BatchPlanner.fed(v, largest.batch());
-    if (!(engines.apply(v.precision()) instanceof TensorFlowEngine engine)) {
-      throw new IllegalArgumentException(
-          "--profile reads TensorFlow's trace: use --engine tensorflow");
+    if (!(engines.apply(v.precision()) instanceof LoadedEngine engine)) {
+      throw new IllegalArgumentException("--profile needs an engine with a profiler");
     }
     engine.embed(pb, MEAN); // first run of a new shape pays allocation and kernel selection
     return engine.profile(

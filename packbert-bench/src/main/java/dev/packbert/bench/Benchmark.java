@@ -81,7 +81,12 @@ public final class Benchmark {
     try (MatmulRate matmulRate = new MatmulRate(fp32, Variant.TOKEN_BUDGET, 768, 3072)) {
       BenchRunner runner =
           new BenchRunner(
-              p -> engines.computeIfAbsent(p, q -> Engines.open(weights, fp32.withPrecision(q))),
+              p ->
+                  engines.computeIfAbsent(
+                      p,
+                      q ->
+                          Engines.open(
+                              weights, fp32.withPrecision(q).withEngine(q.engine(s.engine())))),
               new FlopModel(weights.config()),
               weights.config().hiddenSize(),
               () -> matmulRate.sample(3));
@@ -188,10 +193,12 @@ public final class Benchmark {
       VectorCompare cmp = VectorCompare.of(o.vectors().get(v), singles, hidden, check, v::embeds);
       Map<String, Object> r = report.add(v.name());
       putRates(r, s.model(), v.precision().name().toLowerCase(Locale.ROOT), t);
-      r.put("engine", s.engine().label());
+      r.put("engine", v.precision().engine(s.engine()).label());
       r.put("sampled_every", v.sampleEvery());
       r.put("real_tokens", t.realTokens);
-      r.put("mfu", t.usefulFlops / t.seconds() / matmul);
+      // an int8 row's useful work against the fp32 GEMM rate is no utilization: its ceiling is the
+      // integer GEMM rate, which bench --peer measures beside it
+      r.put("mfu", v.precision() == Precision.INT8 ? null : t.usefulFlops / t.seconds() / matmul);
       r.put("max_abs_diff_vs_single", cmp.maxAbsDiff());
       r.put("mean_cosine_vs_single", cmp.meanCosine());
       r.put("min_cosine_vs_single", cmp.minCosine());
@@ -240,7 +247,8 @@ public final class Benchmark {
     int[][] chunk = java.util.Arrays.copyOf(tokens, Math.min(tokens.length, s.chunkSize()));
     StringBuilder md =
         new StringBuilder(
-            "# TensorFlow op time by type (µs), largest batch of the first chunk\n\n");
+            "# Op time by type (µs; TensorFlow's trace, ONNX Runtime's profiler for int8), largest"
+                + " batch of the first chunk\n\n");
     for (Variant v : s.variants()) {
       Map<String, Long> ops = runner.profile(v, chunk);
       long total = ops.values().stream().mapToLong(Long::longValue).sum();

@@ -83,6 +83,8 @@ public record Variant(
         new Variant(
             "packed-udf-mask-128", Kind.PACKED_UDF_MASK, 128, 0, TOKEN_BUDGET, Precision.FP32));
     v.add(new Variant("packed-bf16-128", Kind.PACKED, 128, 0, TOKEN_BUDGET, Precision.BF16));
+    // int8 runs on ONNX Runtime whatever --engine says (the only engine with int8 kernels here)
+    v.add(new Variant("packed-int8-128", Kind.PACKED_LPFHP, 128, 0, TOKEN_BUDGET, Precision.INT8));
     return v;
   }
 

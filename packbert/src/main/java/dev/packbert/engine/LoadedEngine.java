@@ -34,6 +34,12 @@ public abstract class LoadedEngine implements EmbeddingEngine {
   /** Runs the graph on one batch and returns the requested outputs, each as a flat array. */
   protected abstract Map<Output, float[]> run(PackedBatch batch, float[] mask, Set<Output> fetch);
 
+  /**
+   * Runs {@code batch} once under the engine's own profiler and returns the summed op time (µs) per
+   * op type, largest first: where the time goes inside the graph (the benchmark's --profile).
+   */
+  public abstract Map<String, Long> profile(PackedBatch batch, Set<Output> fetch);
+
   /** Called by a subclass once its session is up, so the exit hook closes it. */
   protected final void opened() {
     OpenEngines.add(this);

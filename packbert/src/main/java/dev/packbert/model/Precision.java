@@ -34,6 +34,15 @@ public enum Precision {
     }
   }
 
+  /** {@code preferred} where it runs this precision, else the one engine that does. */
+  public EngineKind engine(EngineKind preferred) {
+    return switch (this) {
+      case BF16 -> EngineKind.TENSORFLOW;
+      case INT8 -> EngineKind.ONNXRUNTIME;
+      default -> preferred;
+    };
+  }
+
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -62,6 +62,14 @@ public final class OnnxBertGraph {
    */
   private final boolean int8;
 
+  /**
+   * GELU's outputs: never below {@link #GELU_MIN_BOUND}, so their row maximum needs no ReduceMin.
+   */
+  private final java.util.Set<String> geluOutputs = new java.util.HashSet<>();
+
+  /** Above |min GELU(x)| = 0.16997 (erf form; the tanh form's minimum is within 1e-4 of it). */
+  private static final float GELU_MIN_BOUND = 0.17f;
+
   /** int8: a dense input's quantized form and its per-row scales, made once per input (Q, K, V). */
   private final Map<String, String[]> quantized = new HashMap<>();
 
@@ -192,28 +200,32 @@ public final class OnnxBertGraph {
             "Add",
             node("Mul", node("MatMul", q, k), scalar((float) (1.0 / Math.sqrt(config.headSize())))),
             adder);
-    String probs;
+    String weighted;
     if (int8) {
-      // Softmax with its sum over the row in float64. A sentence's exps sit at other offsets of a
-      // packed row than alone, so a float32 sum adds them in another order (SIMD lanes) and differs
-      // in the last bit; int8 then rounds some activation the other way and the vectors differ by
-      // up to 4e-2 (MiniLM). In float64 the sum is exact enough to round to the same float32.
-      AttributeProto[] lastAxis = {intsAttr("axes", -1), intAttr("keepdims", 1)};
-      String e = node("Exp", node("Sub", scores, node("ReduceMax", lastAxis, scores)));
-      String sum =
+      // Softmax normalized after the value product, its row sums taken by a MatMul with a column of
+      // ones. A sentence's exps sit at other offsets of a packed row than alone; a MatMul adds each
+      // output's products in k order, so the masked zeros before and after it add nothing and the
+      // sums are bitwise those of the sentence alone, as the value product's are. ORT's Softmax and
+      // ReduceSum add in SIMD lanes, whose grouping changes with the offset: the sum differs in the
+      // last bit, int8 then rounds some activation the other way, and vectors moved by up to 4e-2.
+      String e =
           node(
-              "Cast",
-              intAttr("to", FLOAT),
+              "Exp",
               node(
-                  "ReduceSum",
-                  intAttr("keepdims", 1),
-                  node("Cast", intAttr("to", OnnxCodec.DOUBLE), e),
-                  int64s(-1)));
-      probs = node("Div", e, sum);
+                  "Sub",
+                  scores,
+                  node(
+                      "ReduceMax",
+                      new AttributeProto[] {intsAttr("axes", -1), intAttr("keepdims", 1)},
+                      scores)));
+      // two columns of ones, not one: MLAS computes a MatMul with N = 1 as dot products summed in
+      // SIMD lanes, which is the offset-dependent order again
+      String sums =
+          node("Slice", node("MatMul", e, onesColumns()), int64s(0), int64s(1), int64s(-1));
+      weighted = node("Div", node("MatMul", e, v), sums);
     } else {
-      probs = node("Softmax", intAttr("axis", -1), scores);
+      weighted = node("MatMul", node("Softmax", intAttr("axis", -1), scores), v);
     }
-    String weighted = node("MatMul", probs, v);
     return node("Reshape", node("Transpose", perm(0, 2, 1, 3), weighted), int64s(-1, h));
   }
 
@@ -223,15 +235,59 @@ public final class OnnxBertGraph {
    */
   private String layerTail(BertWeights w, int i, String context, String x) {
     String attention =
-        layerNorm(
+        residualLayerNorm(
             w,
-            BertWeights.layer(i, "attention/output/LayerNorm"),
-            node("Add", dense(w, BertWeights.layer(i, "attention/output/dense"), context), x));
-    String inter = gelu(dense(w, BertWeights.layer(i, "intermediate/dense"), attention));
-    return layerNorm(
+            BertWeights.layer(i, "attention/output/dense"),
+            context,
+            x,
+            BertWeights.layer(i, "attention/output/LayerNorm"));
+    String inter = intermediate(w, BertWeights.layer(i, "intermediate/dense"), attention);
+    geluOutputs.add(inter);
+    return residualLayerNorm(
         w,
-        BertWeights.layer(i, "output/LayerNorm"),
-        node("Add", dense(w, BertWeights.layer(i, "output/dense"), inter), attention));
+        BertWeights.layer(i, "output/dense"),
+        inter,
+        attention,
+        BertWeights.layer(i, "output/LayerNorm"));
+  }
+
+  /**
+   * GELU(dense(x)). In int8 the bias goes into ORT's own BiasGelu / FastGelu kernel, written
+   * directly: ORT's fusions do not find the GELU patterns behind the int8 row scaling (the tanh
+   * form stayed five elementwise ops, 30 % of BERT-base's int8 op time).
+   */
+  private String intermediate(BertWeights w, String dense, String x) {
+    if (!(int8 && quantizes(dense))) {
+      return gelu(dense(w, dense, x));
+    }
+    String op = BertConfig.GELU_TANH.equals(config.hiddenAct()) ? "FastGelu" : "BiasGelu";
+    return node(
+        MICROSOFT,
+        op,
+        new AttributeProto[0],
+        int8Unbiased(w, dense, x),
+        weight(w, dense + "/bias"));
+  }
+
+  /**
+   * LayerNorm(dense(x) + skip). In int8, one com.microsoft SkipLayerNormalization adds the dense
+   * layer's bias and the residual inside the normalization (per row, like every other int8 op),
+   * where fp32 keeps the graph ORT's own fusions were measured on.
+   */
+  private String residualLayerNorm(
+      BertWeights w, String dense, String x, String skip, String layerNorm) {
+    if (!(int8 && quantizes(dense))) {
+      return layerNorm(w, layerNorm, node("Add", dense(w, dense, x), skip));
+    }
+    return node(
+        MICROSOFT,
+        "SkipLayerNormalization",
+        new AttributeProto[] {floatAttr("epsilon", config.layerNormEps())},
+        int8Unbiased(w, dense, x),
+        skip,
+        weight(w, layerNorm + "/gamma"),
+        weight(w, layerNorm + "/beta"),
+        weight(w, dense + "/bias"));
   }
 
   /** [B·L, H] → [B, heads, ·, ·] with the last two axes taken from the split's axes a and b. */
@@ -297,6 +353,11 @@ public final class OnnxBertGraph {
    * Cast → Mul(·, Mul(s, cs)) → Add(b)}, so that pattern is not written either.
    */
   private String int8Dense(BertWeights w, String name, String x) {
+    return node("Add", int8Unbiased(w, name, x), weight(w, name + "/bias"));
+  }
+
+  /** {@link #int8Dense} before its bias. */
+  private String int8Unbiased(BertWeights w, String name, String x) {
     String[] q = quantize(x);
     String kernel = name + "/kernel";
     String wq = kernel + "/int8";
@@ -335,7 +396,7 @@ public final class OnnxBertGraph {
             constant("one", 1f),
             cs,
             zeroPoint());
-    return node("Add", node("Mul", acc, q[1]), weight(w, name + "/bias"));
+    return node("Mul", acc, q[1]);
   }
 
   /** {@code x} [N, K] as uint8 [N, K] (zero point 128) and its row scales [N, 1]. */
@@ -345,8 +406,13 @@ public final class OnnxBertGraph {
       return have;
     }
     AttributeProto[] rowwise = {intsAttr("axes", 1), intAttr("keepdims", 1)};
+    // a GELU output's largest magnitude is its maximum or at most 0.17: one reduction, not two, on
+    // the widest activation
     String amax =
-        node("Max", node("ReduceMax", rowwise, x), node("Neg", node("ReduceMin", rowwise, x)));
+        geluOutputs.contains(x)
+            ? node("Max", node("ReduceMax", rowwise, x), constant("gelu_min", GELU_MIN_BOUND))
+            : node(
+                "Max", node("ReduceMax", rowwise, x), node("Neg", node("ReduceMin", rowwise, x)));
     // an all-zero row: scale 1e-12, every value 128, the result its bias
     String s =
         node("Max", node("Mul", amax, constant("inv127", 1f / 127)), constant("tiny", 1e-12f));
@@ -364,6 +430,31 @@ public final class OnnxBertGraph {
     String[] out = {node("QuantizeLinear", intAttr("axis", 0), x, s1, zp), s};
     quantized.put(x, out);
     return out;
+  }
+
+  /** [L, 2] of 1.0 for a batch of length L, made once per graph. */
+  private String onesColumns() {
+    String name = "ones_columns";
+    if (written.add(name)) {
+      String shape =
+          node(
+              "Concat",
+              intAttr("axis", 0),
+              node("Slice", node("Shape", BertSignature.INPUT_IDS), int64s(1), int64s(2)),
+              int64s(2));
+      graph.addNode(
+          NodeProto.newBuilder()
+              .addInput(shape)
+              .addOutput(name)
+              .setName(name)
+              .setOpType("ConstantOfShape")
+              .addAttribute(
+                  AttributeProto.newBuilder()
+                      .setName("value")
+                      .setType(AttributeProto.AttributeType.TENSOR)
+                      .setT(OnnxCodec.floatTensor("", new long[] {1}, new float[] {1f}))));
+    }
+    return name;
   }
 
   private String zeroPoint() {

@@ -14,10 +14,13 @@ import dev.packbert.model.ModelFormatException;
 import dev.packbert.model.PackedBatch;
 import dev.packbert.model.Precision;
 import dev.packbert.model.TensorData;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -70,8 +73,16 @@ public final class OnnxRuntimeEngine extends LoadedEngine {
   }
 
   private OrtSession createSession(boolean tokenVectors) {
+    return createSession(tokenVectors, null);
+  }
+
+  /** With {@code profilePrefix}, a session that writes ORT's profile to that path prefix. */
+  private OrtSession createSession(boolean tokenVectors, Path profilePrefix) {
     OnnxBertGraph.Shared graph = OnnxBertGraph.shared(weights, tokenVectors, options.precision());
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+      if (profilePrefix != null) {
+        so.enableProfiling(profilePrefix.toString());
+      }
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       so.setIntraOpNumThreads(options.intraOpThreads());
@@ -114,47 +125,90 @@ public final class OnnxRuntimeEngine extends LoadedEngine {
 
   @Override
   protected Map<Output, float[]> run(PackedBatch b, float[] mask, Set<Output> fetch) {
-    long[] tokens = {b.rows, b.length};
-    int[] cls = b.clsIndex();
     lifecycle.readLock().lock();
     try {
       if (closed) {
         throw new IllegalStateException("the ONNX Runtime engine is closed");
       }
-      OrtSession session = session(fetch.contains(Output.HIDDEN));
-      try (OnnxTensor ids = ints(b.inputIds, tokens);
-          OnnxTensor types = ints(b.tokenTypeIds, tokens);
-          OnnxTensor positions = ints(b.positionIds, tokens);
-          OnnxTensor clsIndex = ints(cls, new long[] {cls.length});
-          OnnxTensor attention =
-              OnnxTensor.createTensor(
-                  env, FloatBuffer.wrap(mask), new long[] {b.rows, b.length, b.length})) {
-        Map<String, OnnxTensor> feeds = new HashMap<>();
-        feeds.put(BertSignature.INPUT_IDS, ids);
-        feeds.put(BertSignature.TOKEN_TYPE_IDS, types);
-        feeds.put(BertSignature.POSITION_IDS, positions);
-        feeds.put(BertSignature.ATTENTION_MASK, attention);
-        feeds.put(BertSignature.CLS_INDEX, clsIndex);
-        Set<String> names = new LinkedHashSet<>();
-        fetch.forEach(o -> names.add(o.tensor()));
-        try (OrtSession.Result r = session.run(feeds, names)) {
-          Map<Output, float[]> out = new EnumMap<>(Output.class);
-          for (Output o : fetch) {
-            OnnxValue v =
-                r.get(o.tensor())
-                    .orElseThrow(() -> new IllegalStateException("no output " + o.tensor()));
-            FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
-            float[] a = new float[fb.remaining()];
-            fb.get(a);
-            out.put(o, a);
-          }
-          return out;
-        }
-      } catch (OrtException e) {
-        throw new IllegalStateException("ONNX Runtime: " + e.getMessage(), e);
-      }
+      return run(session(fetch.contains(Output.HIDDEN)), b, mask, fetch);
     } finally {
       lifecycle.readLock().unlock();
+    }
+  }
+
+  /**
+   * A session of the same graph with ORT's profiler on runs the batch twice (the first run of a
+   * shape pays allocation); the kernel times of the second run are summed by op type. Fused nodes
+   * count under ORT's fused op (e.g. BiasGelu, FusedMatMul).
+   */
+  @Override
+  public Map<String, Long> profile(PackedBatch batch, Set<Output> fetch) {
+    float[] mask = batch.attentionMask();
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("packbert-ort-profile");
+      String file;
+      try (OrtSession s = createSession(fetch.contains(Output.HIDDEN), dir.resolve("ort"))) {
+        run(s, batch, mask, fetch);
+        run(s, batch, mask, fetch);
+        file = s.endProfiling();
+      }
+      return OrtProfile.lastRunByOpType(Path.of(file));
+    } catch (IOException | OrtException e) {
+      throw new IllegalStateException("ONNX Runtime profile: " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(dir);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.deleteIfExists(f);
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      // a profile left in the temp directory costs only its disk space
+    }
+  }
+
+  private Map<Output, float[]> run(
+      OrtSession session, PackedBatch b, float[] mask, Set<Output> fetch) {
+    long[] tokens = {b.rows, b.length};
+    int[] cls = b.clsIndex();
+    try (OnnxTensor ids = ints(b.inputIds, tokens);
+        OnnxTensor types = ints(b.tokenTypeIds, tokens);
+        OnnxTensor positions = ints(b.positionIds, tokens);
+        OnnxTensor clsIndex = ints(cls, new long[] {cls.length});
+        OnnxTensor attention =
+            OnnxTensor.createTensor(
+                env, FloatBuffer.wrap(mask), new long[] {b.rows, b.length, b.length})) {
+      Map<String, OnnxTensor> feeds = new HashMap<>();
+      feeds.put(BertSignature.INPUT_IDS, ids);
+      feeds.put(BertSignature.TOKEN_TYPE_IDS, types);
+      feeds.put(BertSignature.POSITION_IDS, positions);
+      feeds.put(BertSignature.ATTENTION_MASK, attention);
+      feeds.put(BertSignature.CLS_INDEX, clsIndex);
+      Set<String> names = new LinkedHashSet<>();
+      fetch.forEach(o -> names.add(o.tensor()));
+      try (OrtSession.Result r = session.run(feeds, names)) {
+        Map<Output, float[]> out = new EnumMap<>(Output.class);
+        for (Output o : fetch) {
+          OnnxValue v =
+              r.get(o.tensor())
+                  .orElseThrow(() -> new IllegalStateException("no output " + o.tensor()));
+          FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
+          float[] a = new float[fb.remaining()];
+          fb.get(a);
+          out.put(o, a);
+        }
+        return out;
+      }
+    } catch (OrtException e) {
+      throw new IllegalStateException("ONNX Runtime: " + e.getMessage(), e);
     }
   }
 

@@ -108,6 +108,7 @@ public final class TensorFlowEngine extends LoadedEngine {
    * Runs the batch once with TensorFlow's full trace and returns the summed op time (µs) per op
    * type, largest first: where the time goes inside the graph (the benchmark's --profile).
    */
+  @Override
   public Map<String, Long> profile(PackedBatch batch, Set<Output> fetch) {
     org.tensorflow.proto.RunOptions trace =
         org.tensorflow.proto.RunOptions.newBuilder()

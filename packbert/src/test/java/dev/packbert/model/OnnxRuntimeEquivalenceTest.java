@@ -51,7 +51,9 @@ public class OnnxRuntimeEquivalenceTest {
   /**
    * {@code --precision bf16}: every sentence within {@link #BF16_MIN_COSINE} of fp32 ONNX Runtime,
    * and, where the CPU has bf16 instructions, really different from fp32 (else the bench's bf16
-   * speed would be fp32's); elsewhere oneDNN leaves the graph in fp32 and the vectors equal fp32's.
+   * speed would be fp32's). Elsewhere no claim either way: on an AVX2-only EPYC (2026-12-07) TF 2.x
+   * still rewrote the graph to bf16 and emulated it (max abs diff 1.3e-2 to fp32), where an earlier
+   * AVX2 machine had left it in fp32.
    */
   @Test
   void bf16PackedMiniLmStaysWithinItsCosineGateOfOnnxRuntime() throws Exception {
@@ -74,8 +76,6 @@ public class OnnxRuntimeEquivalenceTest {
     assertTrue(minCosine >= BF16_MIN_COSINE, "min cosine " + minCosine);
     if (CpuFeatures.hasBf16()) {
       assertTrue(worst > 1e-4, "bf16 CPU, yet fp32-equal vectors: the rewrite did not run");
-    } else {
-      assertTrue(worst <= 1e-4, "no bf16 on this CPU, so fp32: " + worst);
     }
   }
 

@@ -11,9 +11,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description =
-        "Run the embed job in-process on europarl documents with 30 % boilerplate repeats and as they"
+        "Run the embed job in-process on europarl documents with 30 %% boilerplate repeats and as they"
             + " are, dedupe on vs --no-dedupe in alternated rounds; then day 1 = N documents and day 2"
-            + " = 1 % changed + 1 % added with --reuse day 1. Prints wall times and units.")
+            + " = 1 %% changed + 1 %% added with --reuse day 1. Prints wall times and units.")
 public final class ReuseCommand implements Callable<Integer> {
   @Option(
       names = "--documents",

@@ -92,7 +92,7 @@ public class BertEmbedder extends Transformer
         new IntParam(
             this,
             "threads",
-            "TensorFlow threads per executor; 0 = the executor's cores",
+            "engine threads: TensorFlow's per executor, ONNX Runtime's per task; 0 = the executor's cores (TensorFlow) or spark.task.cpus (ONNX Runtime)",
             ParamValidators.gtEq(0));
     engine =
         new Param<>(

@@ -61,7 +61,14 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
-    int cores = threads > 0 ? threads : ExecutorCores.get();
+    // TensorFlow: one pool per session serves all concurrent tasks (see ExecutorCores). ONNX
+    // Runtime: each concurrent run parallelizes every op over the session's one pool, and its many
+    // small elementwise ops then wait on each other's threads; runs on the caller's own thread
+    // (intra-op = the task's cores) were faster through Spark (docs/BENCHMARKS.md)
+    int cores =
+        threads > 0
+            ? threads
+            : engineKind == EngineKind.ONNXRUNTIME ? ExecutorCores.perTask() : ExecutorCores.get();
     // A GPU is used when the TF native build and the executor have one; otherwise this is a CPU
     // session.
     EmbeddingEngine engine =

@@ -28,4 +28,10 @@ final class ExecutorCores {
     }
     return machine;
   }
+
+  /** The cores one task owns: spark.task.cpus (1 unless set). */
+  static int perTask() {
+    SparkEnv env = SparkEnv.get();
+    return env == null ? 1 : Math.max(1, env.conf().getInt("spark.task.cpus", 1));
+  }
 }

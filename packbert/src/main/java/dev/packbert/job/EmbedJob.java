@@ -104,6 +104,15 @@ public final class EmbedJob {
     if (s.prefix().isEmpty() && !s.modelDefaults().prefixHint().isEmpty()) {
       LOG.info("model {}: {} (--prefix)", s.model(), s.modelDefaults().prefixHint());
     }
+    if (s.precision() == dev.packbert.model.Precision.BF16
+        && !dev.packbert.engine.CpuFeatures.hasBf16()) {
+      // TF still rewrites the graph to bf16 there and emulates it: the bench measured 137 sent/s
+      // against fp32's 239 on an AVX2-only EPYC (docs/BENCHMARKS.md)
+      LOG.warn(
+          "--precision bf16 on a CPU without AVX512-BF16 or AMX (this driver's): TensorFlow"
+              + " emulates bfloat16 there, slower than fp32 and less exact; a GPU or bf16 CPU on"
+              + " the executors is fine");
+    }
     // The executors load the weights, where a truncated or contradicting model would only show as
     // a failed task; reading them here once turns it into a one-line error before Spark starts
     // (cost: one extra read of the weights, ~1 s for BERT-base).

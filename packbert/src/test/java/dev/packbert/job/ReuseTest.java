@@ -238,6 +238,48 @@ class ReuseTest {
     assertTrue(refusal(r).contains("incomplete"), r.stderr());
   }
 
+  /**
+   * {@code --reuse} with {@code --resume}: a day-2 run cut into slices and interrupted while one
+   * slice was written finishes that slice only, with the rows and counts of the uninterrupted run.
+   */
+  @Test
+  void anInterruptedRunWithReuseResumesToTheSameRowsAndCounts() throws Exception {
+    Path out = tmp.resolve("resumed");
+    List<String> more = List.of("--reuse", deduped.toString(), "--slice-documents", "8");
+    embed(day2, out, "local[2]", more.toArray(new String[0]));
+    JsonNode whole = JobRuns.summary(out);
+    assertTrue(whole.get("slices").asInt() >= 3, whole.toString());
+    assertTrue(whole.get("reused_units").asLong() > 0, whole.toString());
+    // as if the driver died while slice 1 was written: no marker, no summary
+    Files.delete(out.resolve(OutputDir.SLICES).resolve("00001.json"));
+    Files.delete(out.resolve(OutputDir.SUMMARY));
+    long untouched =
+        Files.getLastModifiedTime(out.resolve(OutputDir.SLICES).resolve("00000.json")).toMillis();
+
+    List<String> resume = new ArrayList<>(more);
+    resume.add("--resume");
+    embed(day2, out, "local[2]", resume.toArray(new String[0]));
+    assertEquals(
+        untouched,
+        Files.getLastModifiedTime(out.resolve(OutputDir.SLICES).resolve("00000.json")).toMillis(),
+        "a committed slice is not redone");
+    JsonNode s = JobRuns.summary(out);
+    assertEquals(whole.get("slices").asInt() - 1, s.get("slices_resumed").asInt(), s.toString());
+    for (String count : List.of("units", "distinct_units", "reused_units", "embedded_units")) {
+      assertEquals(whole.get(count).asLong(), s.get(count).asLong(), count);
+    }
+    Map<String, Row> expected = sentences(reused);
+    Map<String, Row> got = sentences(out);
+    assertEquals(expected.keySet(), got.keySet());
+    double worst = 0;
+    for (Map.Entry<String, Row> e : expected.entrySet()) {
+      Row now = got.get(e.getKey());
+      assertEquals(e.getValue().<String>getAs("unit_key"), now.getAs("unit_key"), e.getKey());
+      worst = Math.max(worst, maxDiff(e.getValue(), now));
+    }
+    assertTrue(worst <= 1e-6, "resumed vectors differ by " + worst);
+  }
+
   /** The CLI's one line ("packbert: ..."), which must be the only such line. */
   private static String refusal(JobRuns.Result r) {
     List<String> lines = r.stderr().lines().filter(l -> l.startsWith("packbert: ")).toList();

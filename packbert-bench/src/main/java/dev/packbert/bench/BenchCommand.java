@@ -150,8 +150,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (variants.equalsIgnoreCase("default") && !CpuFeatures.hasBf16()) {
       System.err.println(
-          "bench: packed-bf16-128 left out: this CPU has no avx512_bf16/amx_bf16, so oneDNN would "
-              + "run it as fp32 (--variants all runs it anyway)");
+          "bench: packed-bf16-128 left out: this CPU has no avx512_bf16/amx_bf16, so TF would "
+              + "emulate bf16, slower than fp32 (--variants all runs it anyway)");
     }
     if (peer) {
       new PeerBench(

@@ -108,7 +108,7 @@ public final class QualityBench {
 
   /**
    * Every (precision, engine) PackBERT runs here: the precisions that engine accepts, bf16 only
-   * where the CPU runs it as bf16 (elsewhere oneDNN leaves it fp32). Iterates over {@link
+   * where the CPU has bf16 instructions (elsewhere TF emulates it, slowly). Iterates over {@link
    * Precision#values()}, so a precision added to the product shows up without an edit here.
    */
   public static List<EngineOptions> packbertSettings(int threads) {

@@ -155,12 +155,7 @@ class ReuseTest {
     Map<String, Row> day1Rows = sentences(plain);
     Map<String, Row> day2Rows = sentences(reused);
     assertEquals(day1Rows.size() + 2, day2Rows.size());
-    double worst = 0;
-    for (Map.Entry<String, Row> e : day1Rows.entrySet()) {
-      Row now = day2Rows.get(e.getKey());
-      assertEquals(e.getValue().<String>getAs("unit_key"), now.getAs("unit_key"), e.getKey());
-      worst = Math.max(worst, maxDiff(e.getValue(), now));
-    }
+    double worst = sameKeysWorstDiff(day1Rows, day2Rows);
     assertTrue(worst <= 1e-6, "reused vectors differ by " + worst);
     Row added = day2Rows.get("added/0");
     assertEquals(CHANGED, added.getAs("text"));
@@ -271,13 +266,22 @@ class ReuseTest {
     Map<String, Row> expected = sentences(reused);
     Map<String, Row> got = sentences(out);
     assertEquals(expected.keySet(), got.keySet());
+    double worst = sameKeysWorstDiff(expected, got);
+    assertTrue(worst <= 1e-6, "resumed vectors differ by " + worst);
+  }
+
+  /**
+   * Asserts that every row of {@code expected} has its unit_key in {@code got}; returns the largest
+   * vector difference between them.
+   */
+  private static double sameKeysWorstDiff(Map<String, Row> expected, Map<String, Row> got) {
     double worst = 0;
     for (Map.Entry<String, Row> e : expected.entrySet()) {
       Row now = got.get(e.getKey());
       assertEquals(e.getValue().<String>getAs("unit_key"), now.getAs("unit_key"), e.getKey());
       worst = Math.max(worst, maxDiff(e.getValue(), now));
     }
-    assertTrue(worst <= 1e-6, "resumed vectors differ by " + worst);
+    return worst;
   }
 
   /** The CLI's one line ("packbert: ..."), which must be the only such line. */

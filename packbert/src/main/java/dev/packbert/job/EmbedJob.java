@@ -160,7 +160,8 @@ public final class EmbedJob {
                 b.config(k, v);
               }
             });
-    if (s.outputFormat().equals("delta")) {
+    // --reuse may name Delta outputs whatever this run writes, and Delta reads need the extension
+    if (s.outputFormat().equals("delta") || !s.reuse().isEmpty()) {
       b.config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
       b.config(
           "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@code packbert embed} from s3a:// to s3a://, committing through the S3A magic committer. */
+/**
+ * {@code packbert embed} from s3a:// to s3a://, committing through the S3A magic committer; a
+ * second run reuses the first one's output from s3a ({@code --reuse s3a://...}).
+ */
 class S3aEmbedJobTest {
   /** Six documents; sentence counts by hand: 2 + 1 + 3 + 1 + 2 + 1 = 10. */
   private static final List<String> DOCS =
@@ -88,6 +91,21 @@ class S3aEmbedJobTest {
     assertEquals("magic", new ObjectMapper().readTree(success).path("committer").asText());
     assertFalse(s3.keys("out/_rejected/").isEmpty(), "no _rejected output: " + s3.keys("out/"));
 
+    // the next run reuses that output from s3a (issue 25): every unit found there, none embedded
+    List<String> again = new ArrayList<>(args);
+    again.set(again.indexOf(s3.uri("out")), s3.uri("out2"));
+    again.addAll(List.of("--reuse", s3.uri("out")));
+    assertEquals(0, PackBertCli.execute(again.toArray(new String[0])));
+    byte[] summary2 = s3.get("out2/_packbert_summary.json");
+    assertNotNull(summary2, "no summary: " + s3.keys("out2/"));
+    JsonNode reuse = new ObjectMapper().readTree(summary2);
+    assertEquals(0, reuse.path("embedded_units").asLong(), reuse.toString());
+    assertTrue(reuse.path("distinct_units").asLong() > 0, reuse.toString());
+    assertEquals(
+        reuse.path("distinct_units").asLong(),
+        reuse.path("reused_units").asLong(),
+        reuse.toString());
+
     // one row per sentence, read back through s3a by a fresh session (the job stopped its own)
     SparkSession.Builder b =
         SparkSession.builder()
@@ -101,9 +119,20 @@ class S3aEmbedJobTest {
           spark
               .read()
               .parquet(s3.uri("out/sentences"))
-              .select("doc_id", "sentence_index", "text", "mean")
+              .select("doc_id", "sentence_index", "text", "mean", "unit_key")
               .collectAsList();
       assertEquals(10, rows.size());
+      Map<String, Row> reusedRows = new TreeMap<>();
+      for (Row r : spark.read().parquet(s3.uri("out2/sentences")).collectAsList()) {
+        reusedRows.put(r.getAs("doc_id") + "/" + r.getAs("sentence_index"), r);
+      }
+      assertEquals(rows.size(), reusedRows.size());
+      for (Row r : rows) {
+        Row same = reusedRows.get(r.getString(0) + "/" + r.getInt(1));
+        assertEquals(r.getString(4), same.<String>getAs("unit_key"));
+        assertEquals(
+            r.getList(3), same.getList(same.fieldIndex("mean")), "a reused vector is copied");
+      }
       Map<String, List<Integer>> indexes = new TreeMap<>();
       for (Row r : rows) {
         indexes.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getInt(1));

@@ -162,9 +162,8 @@ public final class EmbedJob {
             });
     // --reuse may name Delta outputs whatever this run writes, and Delta reads need the extension
     if (s.outputFormat().equals("delta") || !s.reuse().isEmpty()) {
-      b.config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
-      b.config(
-          "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+      DeltaSessionConf.settings(k -> s.sparkConf().getOrDefault(k, System.getProperty(k)))
+          .forEach(b::config);
     }
     return b.getOrCreate();
   }

@@ -45,7 +45,20 @@ public final class ReuseBench {
 
   static final int BOILER_OF = 7;
 
-  public record Settings(int documents, int rounds, String model, int threads, Path out) {}
+  /**
+   * {@code withinDocuments}: 0 for the within-run corpora made of the sample's own documents (at
+   * most {@code documents}), or that many synthetic documents of distinct text ({@link
+   * #nextDayCorpus}), so that the within-run gain and overhead are measured at a size where the
+   * job's fixed start-up does not hide them. {@code nextDay}: run part (b).
+   */
+  public record Settings(
+      int documents,
+      int rounds,
+      String model,
+      int threads,
+      Path out,
+      int withinDocuments,
+      boolean nextDay) {}
 
   private final Settings s;
   private final PrintStream log;
@@ -87,31 +100,48 @@ public final class ReuseBench {
     Files.createDirectories(s.out());
     String loadBefore = PeerBench.loadAverage();
     List<List<String>> sample = sampleDocuments();
-    List<List<String>> natural = sample.subList(0, Math.min(s.documents(), sample.size()));
+    List<String> pool = new ArrayList<>();
+    sample.forEach(pool::addAll);
+    List<List<String>> natural =
+        s.withinDocuments() > 0
+            ? nextDayCorpus(pool, s.withinDocuments(), false)
+            : sample.subList(0, Math.min(s.documents(), sample.size()));
     List<Run> runs = new ArrayList<>();
-    // (a) within a run: alternate dedupe on/off so drift in the machine's load hits both alike
+    // the JVM's first job runs cold (class loading, JIT, the model's first session): a warm-up job
+    // outside the table, so that no measured run pays for it
+    Path warm = writeJsonl("warm-up", sample.subList(0, Math.min(100, sample.size())));
+    embed("warm-up", warm, true, 0, List.of(), true);
+    Files.deleteIfExists(warm);
+    // (a) within a run: each corpus's two modes in A-B-B-A order over its rounds, the corpora in
+    // opposite orders, so that a drift in the machine's speed weighs on both modes alike
     Path boiler = writeJsonl("boilerplate", withBoilerplate(natural));
     Path plain = writeJsonl("natural", natural);
     for (int r = 1; r <= s.rounds(); r++) {
-      for (boolean dedupe :
-          r % 2 == 1 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+      boolean first = r % 2 == 1;
+      for (boolean dedupe : new boolean[] {first, !first}) {
         runs.add(embed("repeats-30%", boiler, dedupe, r, List.of(), true));
+      }
+      for (boolean dedupe : new boolean[] {!first, first}) {
         runs.add(embed("natural", plain, dedupe, r, List.of(), true));
       }
     }
+    Files.deleteIfExists(boiler);
+    Files.deleteIfExists(plain);
     // (b) the next day
-    List<String> pool = new ArrayList<>();
-    sample.forEach(pool::addAll);
-    Path day1 = writeJsonl("day1", nextDayCorpus(pool, s.documents(), false));
-    Path day2 = writeJsonl("day2", nextDayCorpus(pool, s.documents(), true));
-    Run d1 = embed("next-day", day1, true, 1, List.of(), false);
-    d1 = rename(d1, "day 1");
-    Run d2 =
-        embed("next-day", day2, true, 1, List.of(output("next-day", true, 1).toString()), true);
-    d2 = rename(d2, "day 2 --reuse day 1");
-    runs.add(d1);
-    runs.add(d2);
-    deleteTree(output("next-day", true, 1));
+    if (s.nextDay()) {
+      Path day1 = writeJsonl("day1", nextDayCorpus(pool, s.documents(), false));
+      Path day2 = writeJsonl("day2", nextDayCorpus(pool, s.documents(), true));
+      Run d1 = embed("next-day", day1, true, 1, List.of(), false);
+      d1 = rename(d1, "day 1");
+      Run d2 =
+          embed("next-day", day2, true, 1, List.of(output("next-day", true, 1).toString()), true);
+      d2 = rename(d2, "day 2 --reuse day 1");
+      runs.add(d1);
+      runs.add(d2);
+      deleteTree(output("next-day", true, 1));
+      Files.deleteIfExists(day1);
+      Files.deleteIfExists(day2);
+    }
     String md = table(runs, loadBefore, PeerBench.loadAverage());
     ObjectNode json = new ObjectMapper().createObjectNode();
     json.put("load_before", loadBefore);
@@ -122,9 +152,6 @@ public final class ReuseBench {
         .writerWithDefaultPrettyPrinter()
         .writeValue(s.out().resolve("reuse.json").toFile(), json);
     Files.writeString(s.out().resolve("reuse.md"), md);
-    for (Path p : List.of(boiler, plain, day1, day2)) {
-      Files.deleteIfExists(p);
-    }
     return md;
   }
 
@@ -332,8 +359,11 @@ public final class ReuseBench {
               off,
               on / off));
     }
-    Run d1 = runs.stream().filter(r -> r.mode().equals("day 1")).findFirst().orElseThrow();
-    Run d2 = runs.stream().filter(r -> r.mode().startsWith("day 2")).findFirst().orElseThrow();
+    Run d1 = runs.stream().filter(r -> r.mode().equals("day 1")).findFirst().orElse(null);
+    Run d2 = runs.stream().filter(r -> r.mode().startsWith("day 2")).findFirst().orElse(null);
+    if (d1 == null || d2 == null) {
+      return b.toString();
+    }
     b.append(
         String.format(
             Locale.ROOT,

@@ -27,6 +27,20 @@ public final class ReuseCommand implements Callable<Integer> {
       description = "alternated dedupe/--no-dedupe rounds (default: ${DEFAULT-VALUE})")
   int rounds = 2;
 
+  @Option(
+      names = "--within-documents",
+      description =
+          "the within-run corpora: 0 for the sample's own documents, or this many synthetic"
+              + " documents of distinct text (4 sentences each; 0 %% repeats as they are, 30 %% with"
+              + " the boilerplate) (default: ${DEFAULT-VALUE})")
+  int withinDocuments = 0;
+
+  @Option(
+      names = "--no-next-day",
+      negatable = true,
+      description = "skip (or, by default, run) the next-day part")
+  boolean nextDay = true;
+
   @Option(names = "--model", description = "model (default: ${DEFAULT-VALUE})")
   String model = "all-minilm-l6-v2";
 
@@ -38,11 +52,15 @@ public final class ReuseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (documents < 100 || rounds < 1 || threads < 1) {
-      throw new IllegalArgumentException("--documents ≥ 100, --rounds ≥ 1 and --threads ≥ 1");
+    if (documents < 100 || rounds < 1 || threads < 1 || withinDocuments < 0) {
+      throw new IllegalArgumentException(
+          "--documents ≥ 100, --rounds ≥ 1, --threads ≥ 1 and --within-documents ≥ 0");
     }
     String md =
-        new ReuseBench(new ReuseBench.Settings(documents, rounds, model, threads, out), System.err)
+        new ReuseBench(
+                new ReuseBench.Settings(
+                    documents, rounds, model, threads, out, withinDocuments, nextDay),
+                System.err)
             .run();
     System.out.print(md);
     return 0;

@@ -17,7 +17,10 @@ final class ConfigDefaults implements IDefaultValueProvider {
 
   @Override
   public String defaultValue(ArgSpec arg) {
-    if (!(arg instanceof OptionSpec o)) {
+    // A negatable flag keeps no default here: given a default of true, picocli sets that default
+    // for the flag's negative form, so --no-narrow-rows left narrow rows on. Unset, the flag is
+    // null and EmbedSettings takes the config's value.
+    if (!(arg instanceof OptionSpec o) || o.negatable()) {
       return null;
     }
     String key = o.longestName().replaceFirst("^--", "");

@@ -1,8 +1,10 @@
 package dev.packbert.job;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
 
 import dev.packbert.pack.PackingStats;
 import dev.packbert.spark.EmbedderStats;
@@ -538,17 +540,24 @@ public final class EmbedJob {
       // Compute (and cache) the embeddings exactly once, before several outputs read them: two
       // tasks of a later union could otherwise each compute the same partition on different
       // executors, which costs the work twice and makes the accumulators count it twice.
-      embedded.count();
+      // The same action counts the good and the truncated rows: one job, not three, for what
+      // each output's write reads from the cache next.
+      Row counts =
+          embedded
+              .agg(
+                  count(when(col("error").isNull(), 1)),
+                  count(when(col("error").isNull().and(col("truncated")), 1)))
+              .first();
       // failed sentences go to _rejected (writeRejected), the others to the outputs
       Dataset<Row> good = embedded.where(col("error").isNull()).drop("error");
       // the packer counts what it embedded (one per distinct unit); the summary counts rows
-      truncatedOut = good.where(col("truncated")).count();
+      truncatedOut = counts.getLong(1);
       if (s.sentenceOutput()) {
         sentencesOut =
             writeAndCount(
                 spark, pipeline.vectors().transform(good), s.output() + "/sentences", where);
       } else {
-        sentencesOut = good.count();
+        sentencesOut = counts.getLong(0);
       }
       if (s.documentOutput()) {
         documentsOut =
@@ -565,6 +574,9 @@ public final class EmbedJob {
     return new Written(sentencesOut, documentsOut, truncatedOut);
   }
 
+  /** A column only the rejected counts see: whether a row failed in the engine. */
+  private static final String FAILED = "_failed_in_engine";
+
   private Rejected writeRejected(
       Dataset<Row> rejectedDocs, Dataset<Row> embedded, SliceOutput where) {
     Dataset<Row> failed =
@@ -577,11 +589,25 @@ public final class EmbedJob {
         .write()
         .mode(SaveMode.Overwrite)
         .json(where.dir(s.output() + "/_rejected"));
+    // one aggregation for the reasons and both counts (each count was a job of its own)
     Map<String, Long> reasons = new LinkedHashMap<>();
-    for (Row r : rejected.groupBy(col("reason")).count().collectAsList()) {
-      reasons.put(r.getString(0), r.getLong(1));
+    long rows = 0;
+    long failedSentences = 0;
+    for (Row r :
+        rejectedDocs
+            .withColumn(FAILED, lit(false))
+            .unionByName(failed.withColumn(FAILED, lit(true)))
+            .groupBy(col("reason"), col(FAILED))
+            .count()
+            .collectAsList()) {
+      reasons.merge(r.getString(0), r.getLong(2), Long::sum);
+      if (r.getBoolean(1)) {
+        failedSentences += r.getLong(2);
+      } else {
+        rows += r.getLong(2);
+      }
     }
-    return new Rejected(reasons, rejectedDocs.count(), failed.count());
+    return new Rejected(reasons, rows, failedSentences);
   }
 
   private JobSummary summarize(

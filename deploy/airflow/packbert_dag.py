@@ -12,7 +12,7 @@ timed-out task, a preempted node) skips the committed slices and finishes the re
 Both reuse yesterday's vectors: when an earlier run of this DAG succeeded, they pass
 --reuse=OUTPUT/<that run's ds>/<suffix>, so a sentence whose unit_key (model fingerprint + token ids) is
 in that output takes its vector from there and a day that changes or adds 1 % of documents embeds about
-2 % of the sentences. The first run (no earlier success) passes --no-dedupe instead (the default,
+2 % of the sentences. The first run (no earlier success) passes --dedupe instead (the default,
 spelled out so the argument list keeps its shape). The earlier output must be finished and made with the
 same model and settings, else the job refuses it in one line; after changing a setting, trigger one run
 with -c '{"reuse": false}' (or clear the DAG's history). See docs/DEPLOY.md, "Daily runs that reuse
@@ -58,11 +58,11 @@ def embed_args(output_suffix):
         # the first try resumes nothing (OUTPUT does not exist yet)
         "--resume",
         # yesterday's vectors: the previous successful run wrote OUTPUT/<its ds>/<suffix> (@daily: its ds is
-        # its data_interval_start); one argument, --reuse=PATH, or the default --no-dedupe on the
+        # its data_interval_start); one argument, --reuse=PATH, or the default --dedupe on the
         # first run, since a rendered list element cannot vanish
         "{{ '--reuse=' ~ params.output ~ '/' ~ prev_data_interval_start_success.strftime('%Y-%m-%d') ~ '/"
         + output_suffix
-        + "' if prev_data_interval_start_success and params.reuse else '--no-dedupe' }}",
+        + "' if prev_data_interval_start_success and params.reuse else '--dedupe' }}",
     ]
 
 

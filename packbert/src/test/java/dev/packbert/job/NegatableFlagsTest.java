@@ -27,6 +27,14 @@ class NegatableFlagsTest {
     return c;
   }
 
+  /** Dedupe is on by default, declared as --no-dedupe for that reason (the same picocli rule). */
+  @Test
+  void dedupeOnByDefaultOffWithNoDedupeOnWithDedupe() {
+    assertEquals(true, parse().dedupe);
+    assertEquals(false, parse("--no-dedupe").dedupe);
+    assertEquals(true, parse("--dedupe").dedupe);
+  }
+
   /** Unset, the config's narrow-rows (true) applies in EmbedSettings; found by this test. */
   @Test
   void narrowRowsFollowTheFlagEitherWay() {

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Cost: the one-word documents dominate (50,000 since 2026-12-07: 100,000 took 79 s of a CI run
  * that had reached 24.5 of its 25 minutes; the accounting is the same at either count). Measured
- * with 100,000: With the default SPFHP packer they pack only ~2 per row (SPFHP adds at most one
+ * with 100,000: with the default SPFHP packer they pack only ~2 per row (SPFHP adds at most one
  * item of each length to a pack; 10,518 rows, 260 s on 2 cores); with LPFHP ~36 per row (4,080
  * rows, 155 s with multi-piece words). So this test packs with {@code --packing lpfhp} and uses
  * single-piece words (3 tokens per document): 307k tokens in 2,446 rows. Measured job time for the

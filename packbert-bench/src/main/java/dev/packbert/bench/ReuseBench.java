@@ -339,13 +339,14 @@ public final class ReuseBench {
       b.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %d | %,d | %,d | %,d | %,d | %,d | %,d | %.1f | %.1f |%n",
+              "| %s | %s | %d | %,d | %,d | %s | %,d | %,d | %,d | %.1f | %.1f |%n",
               r.bench(),
               r.mode(),
               r.round(),
               r.documents(),
               r.units(),
-              r.distinctUnits(),
+              // the summary's -1: --no-dedupe does not count distinct keys
+              r.distinctUnits() < 0 ? "" : String.format(Locale.ROOT, "%,d", r.distinctUnits()),
               r.reusedUnits(),
               r.embeddedUnits(),
               r.embeddedTokens(),

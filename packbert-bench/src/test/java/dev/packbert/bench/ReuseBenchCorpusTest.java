@@ -49,4 +49,18 @@ class ReuseBenchCorpusTest {
     assertEquals(
         1000 * ReuseBench.SENTENCES_PER_DOC, day1Sentences.size(), "day 1 is distinct text");
   }
+
+  /** The table's ratios: wall time and the tokens a free dedupe would save; no day-2 line. */
+  @Test
+  void tableGivesTheTokensRatioBesideTheTimeRatio() {
+    List<ReuseBench.Run> runs =
+        List.of(
+            new ReuseBench.Run("repeats-30%", "dedupe", 1, 10, 140, 100, 0, 100, 880, 89.0, 90.0),
+            new ReuseBench.Run(
+                "repeats-30%", "--no-dedupe", 1, 10, 140, -1, 0, 140, 1000, 100.0, 101));
+    String md = ReuseBench.table(runs, "0", "0");
+    assertTrue(md.contains("dedupe takes 0.89× the time; it embeds 0.88× the tokens"), md);
+    assertTrue(md.contains("| repeats-30% | --no-dedupe | 1 | 10 | 140 |  | 0 |"), md);
+    assertTrue(!md.contains("next day"), md);
+  }
 }

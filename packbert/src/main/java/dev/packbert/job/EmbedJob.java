@@ -583,8 +583,13 @@ public final class EmbedJob {
         embedded
             .where(col("error").isNotNull())
             .select(col("doc_id"), col("error").as("reason"), col("sentence_index"));
-    Dataset<Row> rejected = rejectedDocs.unionByName(failed);
+    // one union for the file and the counts; the flag column only separates the two counts
+    Dataset<Row> rejected =
+        rejectedDocs
+            .withColumn(FAILED, lit(false))
+            .unionByName(failed.withColumn(FAILED, lit(true)));
     rejected
+        .drop(FAILED)
         .coalesce(1)
         .write()
         .mode(SaveMode.Overwrite)
@@ -593,13 +598,7 @@ public final class EmbedJob {
     Map<String, Long> reasons = new LinkedHashMap<>();
     long rows = 0;
     long failedSentences = 0;
-    for (Row r :
-        rejectedDocs
-            .withColumn(FAILED, lit(false))
-            .unionByName(failed.withColumn(FAILED, lit(true)))
-            .groupBy(col("reason"), col(FAILED))
-            .count()
-            .collectAsList()) {
+    for (Row r : rejected.groupBy(col("reason"), col(FAILED)).count().collectAsList()) {
       reasons.merge(r.getString(0), r.getLong(2), Long::sum);
       if (r.getBoolean(1)) {
         failedSentences += r.getLong(2);

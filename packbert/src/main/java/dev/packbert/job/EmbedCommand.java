@@ -178,10 +178,17 @@ public class EmbedCommand implements Callable<Integer> {
       names = "--no-dedupe",
       negatable = true,
       description =
-          "embed each distinct unit_key (model + token ids) of a slice once and fan its vector out"
+          "embed each distinct unit_key (model + token ids) once and fan its vector out"
               + " to every row that has it; --no-dedupe embeds every row (default: on; --reuse"
               + " always looks up distinct keys)")
   boolean dedupe = true;
+
+  @Option(
+      names = "--dedupe-scope",
+      description =
+          "run: a key already embedded in an earlier slice of this run takes its vector from that"
+              + " slice's output; slice: each slice dedupes on its own (default: ${DEFAULT-VALUE})")
+  String dedupeScope;
 
   @Option(
       names = "--reuse",

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -220,23 +222,26 @@ public final class EmbedJob {
     // one pipeline for every slice, so e.g. its broadcast tokenizer is shipped once per job
     EmbeddingPipeline pipeline = pipeline();
     Map<String, String> fingerprint = pipeline.fingerprint();
+    List<String> vectorColumns =
+        s.poolings().stream().map(dev.packbert.model.Pooling::column).toList();
     Stages stages =
         new Stages(
             pipeline.embedded().fit(docs),
             pipeline.keyed(),
             pipeline.embedKeyed(),
-            ReusedOutputs.read(
-                    spark,
-                    s.reuse(),
-                    fingerprint,
-                    s.poolings().stream().map(dev.packbert.model.Pooling::column).toList())
+            ReusedOutputs.read(spark, s.reuse(), fingerprint, vectorColumns)
                 .map(d -> d.persist(StorageLevel.MEMORY_AND_DISK()))
-                .orElse(null));
+                .orElse(null),
+            run.slices() > 1 && EarlierSlices.applies(s)
+                ? new EarlierSlices(spark, s.output() + "/sentences", readFormat(), vectorColumns)
+                : null);
     for (int slice = 0; slice < run.slices(); slice++) {
       if (!committed.containsKey(slice)) {
+        SortedSet<Integer> earlier = new TreeSet<>(committed.headMap(slice).keySet());
         committed.put(
             slice,
-            embedSlice(spark, out, docs, input.rows(), run.slices(), slice, pipeline, stages));
+            embedSlice(
+                spark, out, docs, input.rows(), run.slices(), slice, earlier, pipeline, stages));
       }
     }
     if (stages.reused() != null) {
@@ -263,6 +268,7 @@ public final class EmbedJob {
       long allRows,
       int slices,
       int slice,
+      SortedSet<Integer> earlier,
       EmbeddingPipeline pipeline,
       Stages stages) {
     long t0 = System.nanoTime();
@@ -281,7 +287,7 @@ public final class EmbedJob {
     EmbedderStats embedding = new EmbedderStats(spark.sparkContext());
     pipeline.packer().setStats(packing);
     pipeline.embedder().setStats(embedding);
-    Units units = embedUnits(input.readable().repartition(partitions), partitions, stages);
+    Units units = embedUnits(input.readable().repartition(partitions), partitions, stages, earlier);
     Dataset<Row> embedded = units.embedded();
     SliceOutput where = new SliceOutput(slices, slice);
     Written written = writeVectors(spark, pipeline, embedded, embedding, where);
@@ -309,7 +315,11 @@ public final class EmbedJob {
             units.rows() >= 0 ? units.rows() : written.sentences() + rejected.failedSentences(),
             units.distinct(),
             units.reused(),
-            units.distinct() >= 0 ? units.distinct() - units.reused() : packing.sentences());
+            units.distinct() >= 0
+                ? units.distinct() - units.reused() - units.fromEarlierSlices()
+                : packing.sentences(),
+            units.fromEarlierSlices(),
+            round(units.lookupSeconds()));
     // written only now that the slice's data is committed: its presence is the commit
     out.write(OutputDir.SLICES + "/" + SliceRule.name(slice) + ".json", done.toJson());
     if (slices > 1) {
@@ -323,12 +333,16 @@ public final class EmbedJob {
     return done;
   }
 
-  /** The job's fitted pipelines, and the earlier outputs' vectors by key (null without --reuse). */
+  /**
+   * The job's fitted pipelines, the earlier outputs' vectors by key (null without --reuse), and
+   * this run's own committed slices as a source of vectors (null where they are not read back).
+   */
   private record Stages(
       PipelineModel embed,
       org.apache.spark.ml.Pipeline keyed,
       org.apache.spark.ml.Pipeline embedKeyed,
-      Dataset<Row> reused) {}
+      Dataset<Row> reused,
+      EarlierSlices earlierSlices) {}
 
   /** A pipeline of transformers applied in order (not fitted: its input is not the documents). */
   private static Dataset<Row> apply(org.apache.spark.ml.Pipeline p, Dataset<Row> d) {
@@ -340,10 +354,17 @@ public final class EmbedJob {
 
   /**
    * A slice's merged sentence rows and how many units it had: rows, distinct keys (-1 with {@code
-   * --no-dedupe}, not counted), keys found in an earlier output.
+   * --no-dedupe}, not counted), keys found in an earlier output, keys found in an earlier slice of
+   * this run.
    */
   private record Units(
-      Dataset<Row> embedded, long rows, long distinct, long reused, List<Dataset<Row>> cached) {
+      Dataset<Row> embedded,
+      long rows,
+      long distinct,
+      long reused,
+      long fromEarlierSlices,
+      double lookupSeconds,
+      List<Dataset<Row>> cached) {
     void release() {
       cached.forEach(Dataset::unpersist);
     }
@@ -356,11 +377,12 @@ public final class EmbedJob {
    * packing counters count what was embedded. With {@code --no-dedupe} and no {@code --reuse}: the
    * plain pipeline, every sentence embedded.
    */
-  private Units embedUnits(Dataset<Row> readable, int partitions, Stages stages) {
+  private Units embedUnits(
+      Dataset<Row> readable, int partitions, Stages stages, SortedSet<Integer> earlier) {
     if (!s.dedupe() && stages.reused() == null) {
       Dataset<Row> embedded =
           stages.embed().transform(readable).persist(StorageLevel.MEMORY_AND_DISK());
-      return new Units(embedded, -1, -1, 0, List.of());
+      return new Units(embedded, -1, -1, 0, 0, 0, List.of());
     }
     String key = dev.packbert.spark.UnitKeyer.COLUMN;
     Dataset<Row> units = apply(stages.keyed(), readable).persist(StorageLevel.MEMORY_AND_DISK());
@@ -382,16 +404,36 @@ public final class EmbedJob {
             .persist(StorageLevel.MEMORY_AND_DISK());
     long distinctCount = distinct.count();
     Dataset<Row> toEmbed = distinct;
-    Dataset<Row> known = null;
+    List<Dataset<Row>> known = new ArrayList<>();
+    List<Dataset<Row>> cached = new ArrayList<>(List.of(units, distinct));
+    // this run's earlier slices first: a key they have is counted there, once per run, and not as
+    // reused (so the summary's distinct, reused and embedded units add up over slices)
+    long fromEarlier = 0;
+    double lookupSeconds = 0;
+    if (stages.earlierSlices() != null && !earlier.isEmpty()) {
+      long t0 = System.nanoTime();
+      Optional<EarlierSlices.Found> found =
+          stages.earlierSlices().lookup(distinct.select(key), earlier);
+      if (found.isPresent()) {
+        fromEarlier = found.get().count();
+        known.add(found.get().rows());
+        cached.add(found.get().rows());
+        toEmbed = toEmbed.join(found.get().rows().select(key), keySeq(key), "left_anti");
+      }
+      lookupSeconds = (System.nanoTime() - t0) / 1e9;
+      LOG.info(
+          "{} of {} keys found in {} earlier slices ({} s)",
+          fromEarlier,
+          distinctCount,
+          earlier.size(),
+          round(lookupSeconds));
+    }
     long reused = 0;
     if (stages.reused() != null) {
-      known = stages.reused().join(distinct.select(key).distinct(), key);
-      reused = known.count();
-      toEmbed =
-          distinct.join(
-              stages.reused().select(key),
-              scala.collection.JavaConverters.asScalaBuffer(List.of(key)).toSeq(),
-              "left_anti");
+      Dataset<Row> fromReuse = stages.reused().join(toEmbed.select(key), key);
+      reused = fromReuse.count();
+      known.add(fromReuse);
+      toEmbed = toEmbed.join(stages.reused().select(key), keySeq(key), "left_anti");
     }
     // packing is per partition: back to the job's partitions, a document's sentences together
     toEmbed =
@@ -405,8 +447,8 @@ public final class EmbedJob {
     Dataset<Row> fresh = apply(stages.embedKeyed(), toEmbed);
     List<String> spanColumns = List.of("doc_id", "sentence_index", "begin", "end", "text");
     Dataset<Row> byKey = fresh.drop(spanColumns.toArray(new String[0]));
-    if (known != null) {
-      byKey = byKey.unionByName(known.withColumn("error", lit(null).cast("string")));
+    for (Dataset<Row> k : known) {
+      byKey = byKey.unionByName(k.withColumn("error", lit(null).cast("string")));
     }
     List<org.apache.spark.sql.Column> spans = new ArrayList<>();
     spanColumns.forEach(c -> spans.add(col(c)));
@@ -417,7 +459,11 @@ public final class EmbedJob {
             .join(byKey, key)
             .selectExpr(quoted(fresh.columns()))
             .persist(StorageLevel.MEMORY_AND_DISK());
-    return new Units(embedded, rows, distinctCount, reused, List.of(units, distinct));
+    return new Units(embedded, rows, distinctCount, reused, fromEarlier, lookupSeconds, cached);
+  }
+
+  private static scala.collection.Seq<String> keySeq(String key) {
+    return scala.collection.JavaConverters.asScalaBuffer(List.of(key)).toSeq();
   }
 
   private static String[] quoted(String[] columns) {
@@ -625,12 +671,19 @@ public final class EmbedJob {
         .put("truncated", all.truncated())
         .put("split_sentences", all.splitSentences())
         .put("failed_rows", all.failedRows())
-        // sentence rows; distinct unit_keys (summed over slices; -1: --no-dedupe, not counted);
+        // sentence rows; distinct unit_keys (-1: --no-dedupe, not counted);
         // keys whose vector came from --reuse; keys sent to the engine
         .put("units", all.units())
-        .put("distinct_units", all.distinctUnits() < 0 ? -1 : all.distinctUnits())
+        // a key of several slices is counted in the first only: distinct over the whole run
+        .put(
+            "distinct_units",
+            all.distinctUnits() < 0 ? -1 : all.distinctUnits() - all.earlierSliceUnits())
         .put("reused_units", all.reusedUnits())
         .put("embedded_units", all.embeddedUnits())
+        // keys of a slice that an earlier slice of this run had embedded (--dedupe-scope run)
+        .put("earlier_slice_units", all.earlierSliceUnits())
+        // the time their lookup took (reading earlier slices' keys, then the found keys' vectors)
+        .put("earlier_lookup_seconds", round(all.earlierLookupSeconds()))
         .put("slices", slices)
         .put("slices_resumed", resumed)
         .put("wall_seconds", round(wall))

@@ -49,6 +49,7 @@ record EmbedSettings(
     long sliceDocuments,
     boolean resume,
     boolean dedupe,
+    String dedupeScope,
     List<String> reuse) {
 
   /** Where neither flag, config nor the model says: plain BERT's pooling. */
@@ -118,6 +119,7 @@ record EmbedSettings(
             c.sliceDocuments != null ? c.sliceDocuments : conf.getLong("slice-documents"),
             c.resume,
             c.dedupe,
+            or(c.dedupeScope, conf.getString("dedupe-scope")),
             List.copyOf(c.reuse));
     s.check();
     return s;
@@ -137,6 +139,7 @@ record EmbedSettings(
     oneOf("--scope", scope, List.of("partition", "document"));
     oneOf("--over-length", overLength, List.of("truncate", "split"));
     oneOf("--vector-type", vectorType, List.of("array", "ml"));
+    oneOf("--dedupe-scope", dedupeScope, List.of("run", "slice"));
     if (maxSeqLength > resolvedModel.config().maxPositions()) {
       throw new UserError(
           "--max-seq-length "
@@ -290,6 +293,7 @@ record EmbedSettings(
     m.put("engine", engine.label());
     m.put("master", master);
     m.put("dedupe", dedupe);
+    m.put("dedupe_scope", dedupeScope);
     m.put("reuse", reuse);
     return m;
   }

@@ -123,6 +123,16 @@ final class ReusedOutputs {
               + PackBertCli.oneLine(String.valueOf(e.getMessage()))
               + "); refused");
     }
+    return vectorsByKey(rows, vectors, where);
+  }
+
+  /**
+   * An output's sentence rows as the columns a reused unit takes: its key, {@code num_tokens,
+   * truncated} and its vectors as {@code array<float>} (whatever vector type the output has).
+   *
+   * @param where the output, for the refusal when a column is missing
+   */
+  static Dataset<Row> vectorsByKey(Dataset<Row> rows, List<String> vectors, String where) {
     List<Column> cols = new ArrayList<>();
     cols.add(col(UnitKeyer.COLUMN));
     for (String c : WindowMerger.SENTENCE_COLUMNS) {

@@ -27,8 +27,9 @@ record RunRecord(Map<String, Object> settings, long inputRows, int slices) {
     m.remove("master");
     m.remove("output");
     m.remove("tokens_per_batch");
-    // neither changes a row of the output, so a run may be resumed with or without them
+    // none changes a row of the output, so a run may be resumed with or without them
     m.remove("dedupe");
+    m.remove("dedupe_scope");
     m.remove("reuse");
     m.put("model", s.model());
     m.put("id_col", s.idCol());

@@ -32,7 +32,9 @@ record SliceSummary(
     long units,
     long distinctUnits,
     long reusedUnits,
-    long embeddedUnits) {
+    long embeddedUnits,
+    long earlierSliceUnits,
+    double earlierLookupSeconds) {
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -54,9 +56,10 @@ record SliceSummary(
   /** The slices added up: the counts of the whole output. */
   static SliceSummary total(List<SliceSummary> slices) {
     Map<String, Long> reasons = new LinkedHashMap<>();
-    long[] n = new long[15];
+    long[] n = new long[16];
     double seconds = 0;
     double graph = 0;
+    double lookup = 0;
     for (SliceSummary s : slices) {
       n[0] += s.inputRows;
       n[1] += s.documents;
@@ -73,13 +76,15 @@ record SliceSummary(
       n[12] += s.distinctUnits;
       n[13] += s.reusedUnits;
       n[14] += s.embeddedUnits;
+      n[15] += s.earlierSliceUnits;
       seconds += s.seconds;
       graph += s.graphSeconds;
+      lookup += s.earlierLookupSeconds;
       s.rejectedByReason.forEach((k, v) -> reasons.merge(k, v, Long::sum));
     }
     return new SliceSummary(
         -1, n[0], n[1], n[2], reasons, n[3], n[4], n[5], n[6], n[7], n[8], n[9], n[10], seconds,
-        graph, n[11], n[12], n[13], n[14]);
+        graph, n[11], n[12], n[13], n[14], n[15], lookup);
   }
 
   /** Real tokens / token slots; NaN before any row. */

@@ -236,6 +236,48 @@ class ReuseTest {
   }
 
   /**
+   * Dedupe across slices ({@code --dedupe-scope run}, the default): day 1 cut into slices of ~8
+   * documents puts most copies in another slice than their originals, yet each key is embedded once
+   * in the run, as in the one-slice run, and the rows are the plain run's. The same in Delta (its
+   * earlier slices are partitions of one table). {@code --dedupe-scope slice} embeds a copy again
+   * in every slice it lands in.
+   */
+  @Test
+  void aKeyIsEmbeddedOncePerRunAcrossSlices() throws Exception {
+    JsonNode whole = JobRuns.summary(deduped);
+    Path sliced = tmp.resolve("sliced");
+    embed(day1, sliced, "local[2]", "--slice-documents", "8");
+    JsonNode s = JobRuns.summary(sliced);
+    assertTrue(s.get("slices").asInt() >= 3, s.toString());
+    assertTrue(s.get("earlier_slice_units").asLong() > 0, s.toString());
+    assertEquals(whole.get("distinct_units").asLong(), s.get("distinct_units").asLong());
+    assertEquals(whole.get("embedded_units").asLong(), s.get("embedded_units").asLong());
+    Map<String, Row> expected = sentences(plain);
+    Map<String, Row> got = sentences(sliced);
+    assertEquals(expected.keySet(), got.keySet());
+    double worst = sameKeysWorstDiff(expected, got);
+    assertTrue(worst <= 1e-6, "vectors read back from earlier slices differ by " + worst);
+
+    // the session that read the rows has no Delta extension, and the job would get it back
+    JobRuns.stopLeftoverSpark();
+    Path delta = tmp.resolve("sliced-delta");
+    embed(day1, delta, "local[2]", "--slice-documents", "8", "--output-format", "delta");
+    JsonNode d = JobRuns.summary(delta);
+    for (String count :
+        List.of("units", "distinct_units", "embedded_units", "earlier_slice_units")) {
+      assertEquals(s.get(count).asLong(), d.get(count).asLong(), "delta " + count);
+    }
+
+    Path perSlice = tmp.resolve("per-slice");
+    embed(day1, perSlice, "local[2]", "--slice-documents", "8", "--dedupe-scope", "slice");
+    JsonNode p = JobRuns.summary(perSlice);
+    assertEquals(0, p.get("earlier_slice_units").asLong(), p.toString());
+    assertTrue(
+        p.get("embedded_units").asLong() > s.get("embedded_units").asLong(),
+        "per slice, a copy in another slice than its original is embedded again: " + p);
+  }
+
+  /**
    * {@code --reuse} with {@code --resume}: a day-2 run cut into slices and interrupted while one
    * slice was written finishes that slice only, with the rows and counts of the uninterrupted run.
    */

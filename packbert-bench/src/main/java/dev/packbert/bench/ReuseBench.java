@@ -25,9 +25,11 @@ import java.util.stream.Stream;
  * Issue 25's benchmarks ({@code bench reuse}): the job in-process ({@link PackBertCli#execute},
  * local[N]) on (a) europarl documents with repeated boilerplate lines making 30 % of sentences,
  * dedupe on vs {@code --no-dedupe} in alternated rounds, and the same on the documents as they are
- * (their natural repeats: the overhead of dedupe); (b) the next day: day 1 = N documents, day 2 =
- * day 1 with 1 % of documents changed (one sentence edited) and 1 % added, run with {@code --reuse}
- * day 1's output.
+ * (their natural repeats: the overhead of dedupe); with {@code --slice-documents N}, the same
+ * corpora cut into slices, {@code --dedupe-scope run} vs {@code slice} (what dedupe across slices
+ * saves and costs, and its lookup time slice by slice); (b) the next day: day 1 = N documents, day
+ * 2 = day 1 with 1 % of documents changed (one sentence edited) and 1 % added, run with {@code
+ * --reuse} day 1's output.
  */
 public final class ReuseBench {
   /** Lines every document of the boilerplate corpus may carry (disclaimers, headers, formulae). */
@@ -58,7 +60,15 @@ public final class ReuseBench {
       int threads,
       Path out,
       int withinDocuments,
-      boolean nextDay) {}
+      boolean nextDay,
+      int sliceDocuments) {}
+
+  /** The within-run comparison's two modes: dedupe on/off, or its two scopes over slices. */
+  static List<String> modes(int sliceDocuments) {
+    return sliceDocuments > 0
+        ? List.of("dedupe-scope run", "dedupe-scope slice")
+        : List.of("dedupe", "--no-dedupe");
+  }
 
   private final Settings s;
   private final PrintStream log;
@@ -67,6 +77,19 @@ public final class ReuseBench {
     this.s = s;
     this.log = log;
   }
+
+  /** One slice of a run-scope run: how its lookup of earlier slices grows with their number. */
+  record SliceLookup(
+      String bench,
+      String scope,
+      int round,
+      int slice,
+      int earlierSlices,
+      long earlierUnits,
+      double lookupS,
+      double sliceS) {}
+
+  private final List<SliceLookup> lookups = new ArrayList<>();
 
   /** One run: what the table shows. */
   record Run(
@@ -80,7 +103,9 @@ public final class ReuseBench {
       long embeddedUnits,
       long embeddedTokens,
       double jobWallS,
-      double cliWallS) {
+      double cliWallS,
+      long earlierSliceUnits,
+      double earlierLookupS) {
     Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("bench", bench);
@@ -94,6 +119,8 @@ public final class ReuseBench {
       m.put("embedded_tokens", embeddedTokens);
       m.put("job_wall_s", jobWallS);
       m.put("cli_wall_s", cliWallS);
+      m.put("earlier_slice_units", earlierSliceUnits);
+      m.put("earlier_lookup_s", earlierLookupS);
       return m;
     }
   }
@@ -112,44 +139,64 @@ public final class ReuseBench {
     // the JVM's first job runs cold (class loading, JIT, the model's first session): a warm-up job
     // outside the table, so that no measured run pays for it
     Path warm = writeJsonl("warm-up", sample.subList(0, Math.min(100, sample.size())));
-    embed("warm-up", warm, true, 0, List.of(), true);
+    embed("warm-up", warm, "dedupe", 0, List.of(), true);
     Files.deleteIfExists(warm);
     // (a) within a run: each corpus's two modes in A-B-B-A order over its rounds, the corpora in
     // opposite orders, so that a drift in the machine's speed weighs on both modes alike
     Path boiler = writeJsonl("boilerplate", withBoilerplate(natural));
     Path plain = writeJsonl("natural", natural);
+    // over slices, also documents posted again under another id: most copies land in another
+    // slice than their original, where only a lookup of earlier slices finds them
+    Path copies =
+        s.sliceDocuments() > 0 ? writeJsonl("copies", withCopies(natural, COPY_EVERY)) : null;
+    List<String> modes = modes(s.sliceDocuments());
     for (int r = 1; r <= s.rounds(); r++) {
-      boolean first = r % 2 == 1;
-      for (boolean dedupe : new boolean[] {first, !first}) {
-        runs.add(embed("repeats-30%", boiler, dedupe, r, List.of(), true));
+      int first = r % 2 == 1 ? 0 : 1;
+      for (int m : new int[] {first, 1 - first}) {
+        runs.add(embed("repeats-30%", boiler, modes.get(m), r, List.of(), true));
       }
-      for (boolean dedupe : new boolean[] {!first, first}) {
-        runs.add(embed("natural", plain, dedupe, r, List.of(), true));
+      for (int m : new int[] {1 - first, first}) {
+        runs.add(embed("natural", plain, modes.get(m), r, List.of(), true));
+      }
+      if (copies != null) {
+        for (int m : new int[] {first, 1 - first}) {
+          runs.add(embed(COPIES, copies, modes.get(m), r, List.of(), true));
+        }
       }
     }
     Files.deleteIfExists(boiler);
     Files.deleteIfExists(plain);
+    if (copies != null) {
+      Files.deleteIfExists(copies);
+    }
     // (b) the next day
     if (s.nextDay()) {
       Path day1 = writeJsonl("day1", nextDayCorpus(pool, s.documents(), false));
       Path day2 = writeJsonl("day2", nextDayCorpus(pool, s.documents(), true));
-      Run d1 = embed("next-day", day1, true, 1, List.of(), false);
+      Run d1 = embed("next-day", day1, "dedupe", 1, List.of(), false);
       d1 = rename(d1, "day 1");
       Run d2 =
-          embed("next-day", day2, true, 1, List.of(output("next-day", true, 1).toString()), true);
+          embed(
+              "next-day",
+              day2,
+              "dedupe",
+              1,
+              List.of(output("next-day", "dedupe", 1).toString()),
+              true);
       d2 = rename(d2, "day 2 --reuse day 1");
       runs.add(d1);
       runs.add(d2);
-      deleteTree(output("next-day", true, 1));
+      deleteTree(output("next-day", "dedupe", 1));
       Files.deleteIfExists(day1);
       Files.deleteIfExists(day2);
     }
-    String md = table(runs, loadBefore, PeerBench.loadAverage());
+    String md = table(runs, loadBefore, PeerBench.loadAverage()) + lookupTable(lookups);
     ObjectNode json = new ObjectMapper().createObjectNode();
     json.put("load_before", loadBefore);
     json.put("load_after", PeerBench.loadAverage());
     json.put("cpu", CpuFeatures.summary());
     json.set("runs", new ObjectMapper().valueToTree(runs.stream().map(Run::toMap).toList()));
+    json.set("slice_lookups", new ObjectMapper().valueToTree(lookups));
     new ObjectMapper()
         .writerWithDefaultPrettyPrinter()
         .writeValue(s.out().resolve("reuse.json").toFile(), json);
@@ -169,19 +216,26 @@ public final class ReuseBench {
         r.embeddedUnits(),
         r.embeddedTokens(),
         r.jobWallS(),
-        r.cliWallS());
+        r.cliWallS(),
+        r.earlierSliceUnits(),
+        r.earlierLookupS());
   }
 
-  private Path output(String bench, boolean dedupe, int round) {
+  private Path output(String bench, String mode, int round) {
     return s.out()
         .resolve(
-            "out-" + bench.replace("%", "") + "-" + (dedupe ? "dedupe" : "nodedupe") + "-" + round);
+            "out-"
+                + bench.replace("%", "")
+                + "-"
+                + mode.replace("--", "").replace(' ', '-')
+                + "-"
+                + round);
   }
 
   private Run embed(
-      String bench, Path input, boolean dedupe, int round, List<String> reuse, boolean delete)
+      String bench, Path input, String mode, int round, List<String> reuse, boolean delete)
       throws IOException {
-    Path output = output(bench, dedupe, round);
+    Path output = output(bench, mode, round);
     if (!reuse.isEmpty()) {
       output = s.out().resolve("out-" + bench + "-day2");
     }
@@ -204,7 +258,14 @@ public final class ReuseBench {
                 s.model(),
                 "--master",
                 "local[" + s.threads() + "]"));
-    args.add(dedupe ? "--dedupe" : "--no-dedupe");
+    switch (mode) {
+      case "dedupe" -> args.add("--dedupe");
+      case "--no-dedupe" -> args.add("--no-dedupe");
+      default -> args.addAll(List.of("--dedupe-scope", mode.substring(mode.indexOf(' ') + 1)));
+    }
+    if (s.sliceDocuments() > 0 && !bench.equals("next-day") && !bench.equals("warm-up")) {
+      args.addAll(List.of("--slice-documents", String.valueOf(s.sliceDocuments())));
+    }
     if (!reuse.isEmpty()) {
       args.add("--reuse");
       args.addAll(reuse);
@@ -228,7 +289,7 @@ public final class ReuseBench {
     Run r =
         new Run(
             bench,
-            dedupe ? "dedupe" : "--no-dedupe",
+            mode,
             round,
             j.path("documents").asLong(),
             j.path("units").asLong(),
@@ -238,12 +299,71 @@ public final class ReuseBench {
             // the packer's real tokens: what was embedded, each distinct unit once with dedupe
             j.path("tokens").asLong(),
             j.path("wall_seconds").asDouble(),
-            cli);
+            cli,
+            j.path("earlier_slice_units").asLong(),
+            j.path("earlier_lookup_seconds").asDouble());
     log.printf(Locale.ROOT, "bench: reuse %s%n", r.toMap());
+    if (mode.startsWith("dedupe-scope")) {
+      readLookups(bench, mode, round, output);
+    }
     if (delete) {
       deleteTree(output);
     }
     return r;
+  }
+
+  /** Each slice's lookup of the earlier ones, from the run's slice markers. */
+  private void readLookups(String bench, String mode, int round, Path output) throws IOException {
+    Path slices = output.resolve("_slices");
+    if (!Files.isDirectory(slices)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(slices)) {
+      // the slice markers only, not Hadoop's .crc files beside them
+      for (Path f :
+          files.filter(f -> f.getFileName().toString().matches("\\d+\\.json")).sorted().toList()) {
+        JsonNode j = new ObjectMapper().readTree(f.toFile());
+        int slice = j.path("slice").asInt();
+        lookups.add(
+            new SliceLookup(
+                bench,
+                mode.substring(mode.indexOf(' ') + 1),
+                round,
+                slice,
+                slice,
+                j.path("earlier_slice_units").asLong(),
+                j.path("earlier_lookup_seconds").asDouble(),
+                j.path("seconds").asDouble()));
+      }
+    }
+  }
+
+  /** Lookup time against the number of earlier slices: where dedupe across slices grows. */
+  static String lookupTable(List<SliceLookup> lookups) {
+    if (lookups.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("\n## Slice by slice: the lookup of earlier slices\n\n");
+    b.append(
+        "| bench | scope | round | slice | earlier slices | keys found there | lookup s | slice s |"
+            + " lookup share |\n");
+    b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (SliceLookup l : lookups) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %d | %d | %d | %,d | %.2f | %.1f | %.1f %% |%n",
+              l.bench(),
+              l.scope(),
+              l.round(),
+              l.slice(),
+              l.earlierSlices(),
+              l.earlierUnits(),
+              l.lookupS(),
+              l.sliceS(),
+              100 * l.lookupS() / Math.max(l.sliceS(), 1e-9)));
+    }
+    return b.toString();
   }
 
   /** The sample's English documents, each as its sentences. */
@@ -277,6 +397,24 @@ public final class ReuseBench {
         j++;
       }
       out.add(doc);
+    }
+    return out;
+  }
+
+  static final String COPIES = "copies-10%";
+
+  /** One document in this many is a copy of another ({@link #withCopies}). */
+  static final int COPY_EVERY = 10;
+
+  /**
+   * The documents, then one copy for every {@code every} of them (of documents spread over the
+   * whole corpus), appended as documents of their own: the same text posted again.
+   */
+  static List<List<String>> withCopies(List<List<String>> docs, int every) {
+    List<List<String>> out = new ArrayList<>(docs);
+    int n = docs.size();
+    for (int i = 0; i < n / every; i++) {
+      out.add(docs.get((int) ((long) i * every * 7 % n)));
     }
     return out;
   }
@@ -354,19 +492,28 @@ public final class ReuseBench {
               r.cliWallS()));
     }
     b.append('\n');
-    for (String bench : List.of("repeats-30%", "natural")) {
-      double on = median(runs, bench, "dedupe");
-      double off = median(runs, bench, "--no-dedupe");
+    boolean scopes = runs.stream().anyMatch(r -> r.mode().startsWith("dedupe-scope"));
+    List<String> modes = modes(scopes ? 1 : 0);
+    for (String bench : List.of("repeats-30%", "natural", COPIES)) {
+      if (runs.stream().noneMatch(r -> r.bench().equals(bench))) {
+        continue;
+      }
+      double on = median(runs, bench, modes.get(0));
+      double off = median(runs, bench, modes.get(1));
       b.append(
           String.format(
               Locale.ROOT,
-              "%s: job wall median dedupe %.1f s, --no-dedupe %.1f s: dedupe takes %.2f× the time;"
-                  + " it embeds %.2f× the tokens (the time a free dedupe would take)%n",
+              "%s: job wall median %s %.1f s, %s %.1f s: %s takes %.2f× the time;"
+                  + " it embeds %.2f× the tokens (the time a free %s would take)%n",
               bench,
+              modes.get(0),
               on,
+              modes.get(1),
               off,
+              modes.get(0),
               on / off,
-              tokenRatio(runs, bench)));
+              tokenRatio(runs, bench, modes),
+              modes.get(0)));
     }
     Run d1 = runs.stream().filter(r -> r.mode().equals("day 1")).findFirst().orElse(null);
     Run d2 = runs.stream().filter(r -> r.mode().startsWith("day 2")).findFirst().orElse(null);
@@ -388,9 +535,9 @@ public final class ReuseBench {
    * Repeated lines are often shorter than the rest (the boilerplate here is), so this, not the
    * share of repeated rows, is the speed-up to expect.
    */
-  private static double tokenRatio(List<Run> runs, String bench) {
-    double on = median(runs, bench, "dedupe", Run::embeddedTokens);
-    double off = median(runs, bench, "--no-dedupe", Run::embeddedTokens);
+  private static double tokenRatio(List<Run> runs, String bench, List<String> modes) {
+    double on = median(runs, bench, modes.get(0), Run::embeddedTokens);
+    double off = median(runs, bench, modes.get(1), Run::embeddedTokens);
     return on / off;
   }
 

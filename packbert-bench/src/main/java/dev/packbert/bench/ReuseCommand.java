@@ -41,6 +41,15 @@ public final class ReuseCommand implements Callable<Integer> {
       description = "skip (or, by default, run) the next-day part")
   boolean nextDay = true;
 
+  @Option(
+      names = "--slice-documents",
+      description =
+          "cut the within-run corpora into slices of this many documents and compare"
+              + " --dedupe-scope run with slice instead of dedupe with --no-dedupe, adding a corpus"
+              + " with 10 %% of its documents posted twice; 0 = one slice"
+              + " (default: ${DEFAULT-VALUE})")
+  int sliceDocuments = 0;
+
   @Option(names = "--model", description = "model (default: ${DEFAULT-VALUE})")
   String model = "all-minilm-l6-v2";
 
@@ -52,14 +61,22 @@ public final class ReuseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (documents < 100 || rounds < 1 || threads < 1 || withinDocuments < 0) {
+    if (documents < 100 || rounds < 1 || threads < 1 || withinDocuments < 0 || sliceDocuments < 0) {
       throw new IllegalArgumentException(
-          "--documents ≥ 100, --rounds ≥ 1, --threads ≥ 1 and --within-documents ≥ 0");
+          "--documents ≥ 100, --rounds ≥ 1, --threads ≥ 1, --within-documents ≥ 0 and"
+              + " --slice-documents ≥ 0");
     }
     String md =
         new ReuseBench(
                 new ReuseBench.Settings(
-                    documents, rounds, model, threads, out, withinDocuments, nextDay),
+                    documents,
+                    rounds,
+                    model,
+                    threads,
+                    out,
+                    withinDocuments,
+                    nextDay,
+                    sliceDocuments),
                 System.err)
             .run();
     System.out.print(md);

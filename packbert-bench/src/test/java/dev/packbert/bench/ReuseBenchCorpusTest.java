@@ -55,12 +55,45 @@ class ReuseBenchCorpusTest {
   void tableGivesTheTokensRatioBesideTheTimeRatio() {
     List<ReuseBench.Run> runs =
         List.of(
-            new ReuseBench.Run("repeats-30%", "dedupe", 1, 10, 140, 100, 0, 100, 880, 89.0, 90.0),
             new ReuseBench.Run(
-                "repeats-30%", "--no-dedupe", 1, 10, 140, -1, 0, 140, 1000, 100.0, 101));
+                "repeats-30%", "dedupe", 1, 10, 140, 100, 0, 100, 880, 89.0, 90.0, 0, 0),
+            new ReuseBench.Run(
+                "repeats-30%", "--no-dedupe", 1, 10, 140, -1, 0, 140, 1000, 100.0, 101, 0, 0));
     String md = ReuseBench.table(runs, "0", "0");
     assertTrue(md.contains("dedupe takes 0.89× the time; it embeds 0.88× the tokens"), md);
     assertTrue(md.contains("| repeats-30% | --no-dedupe | 1 | 10 | 140 |  | 0 |"), md);
     assertTrue(!md.contains("next day"), md);
+  }
+
+  @Test
+  void copiesAreOneInTenAndSpreadOverTheCorpus() {
+    List<List<String>> docs = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      docs.add(List.of("document " + i));
+    }
+    List<List<String>> with = ReuseBench.withCopies(docs, ReuseBench.COPY_EVERY);
+    assertEquals(1100, with.size());
+    Set<List<String>> copied = new HashSet<>(with.subList(1000, 1100));
+    assertEquals(100, copied.size(), "each copy of another document");
+    assertTrue(copied.contains(docs.get(0)) && copied.contains(docs.get(70)), "spread out");
+  }
+
+  /** With slices, the two modes are the scopes, and each slice's lookup gets its share. */
+  @Test
+  void scopesAreComparedWhenTheCorpusIsSliced() {
+    List<ReuseBench.Run> runs =
+        List.of(
+            new ReuseBench.Run(
+                "natural", "dedupe-scope run", 1, 10, 140, 100, 0, 95, 950, 98.0, 99.0, 5, 2.0),
+            new ReuseBench.Run(
+                "natural", "dedupe-scope slice", 1, 10, 140, 105, 0, 105, 1000, 100.0, 101, 0, 0));
+    String md = ReuseBench.table(runs, "0", "0");
+    assertTrue(
+        md.contains("dedupe-scope run takes 0.98× the time; it embeds 0.95× the tokens"), md);
+    String lookups =
+        ReuseBench.lookupTable(
+            List.of(new ReuseBench.SliceLookup("natural", "run", 1, 3, 3, 7, 1.5, 30.0)));
+    assertTrue(
+        lookups.contains("| natural | run | 1 | 3 | 3 | 7 | 1.50 | 30.0 | 5.0 % |"), lookups);
   }
 }

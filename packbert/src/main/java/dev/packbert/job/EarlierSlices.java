@@ -1,12 +1,10 @@
 package dev.packbert.job;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.row_number;
 
 import dev.packbert.spark.UnitKeyer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
@@ -114,19 +112,16 @@ final class EarlierSlices {
       // one table partitioned by slice: the filter prunes to the slices' partitions
       return spark.read().format("delta").load(sentences).where(col(SLICE).isin(slices.toArray()));
     }
-    List<Dataset<Row>> parts = new ArrayList<>();
-    for (int slice : slices) {
-      parts.add(
-          spark
-              .read()
-              .format(format)
-              .load(sentences + "/slice=" + SliceRule.name(slice))
-              .withColumn(SLICE, lit(slice)));
-    }
-    Dataset<Row> all = parts.get(0);
-    for (Dataset<Row> p : parts.subList(1, parts.size())) {
-      all = all.unionByName(p);
-    }
-    return all;
+    // one scan of all their folders (not a union of one scan per slice: Spark then plans and
+    // schedules tasks per folder, most of a lookup's time when slices are small); the folders'
+    // names give the slice, cast since partition type inference may be off
+    String[] folders =
+        slices.stream().map(s -> sentences + "/slice=" + SliceRule.name(s)).toArray(String[]::new);
+    return spark
+        .read()
+        .format(format)
+        .option("basePath", sentences)
+        .load(folders)
+        .withColumn(SLICE, col(SLICE).cast("int"));
   }
 }

@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -22,9 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Content-addressed units (issue 25): dedupe within a run and {@code --reuse} of an earlier output
- * give the rows a plain run gives (same keys, spans and vectors within 1e-6), a changed sentence is
- * the only one embedded again, keys do not depend on the partitioning or the number of cores, and
- * an earlier output made under another fingerprint or left incomplete is refused in one line.
+ * (here on HDFS) give the rows a plain run gives (same keys, spans and vectors within 1e-6), a
+ * changed sentence is the only one embedded again, keys do not depend on the partitioning or the
+ * number of cores, and an earlier output made under another fingerprint or left incomplete is
+ * refused in one line.
  */
 class ReuseTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,7 +68,25 @@ class ReuseTest {
     // no flag: dedupe is the default (ExecutorLossIT spells out --dedupe)
     embed(day1, deduped, "local[2]", "--partitions", "3");
     embed(day1, plain, "local[1]", "--partitions", "1", "--no-dedupe");
-    embed(day2, reused, "local[2]", "--reuse", deduped.toString());
+    // day 2 reuses day 1's output from HDFS (issue 25 names local, HDFS and s3a; the resume test
+    // below reuses a local output, S3aEmbedJobTest one on s3a)
+    embed(day2, reused, "local[2]", "--reuse", onHdfs(deduped));
+  }
+
+  /** An in-process HDFS, stopped with the class. */
+  static MiniDFSCluster hdfs;
+
+  /** The output copied into an in-process HDFS (NameNode and DataNode), as an hdfs:// URI. */
+  private static String onHdfs(Path output) throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
+    hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+    hdfs.waitActive();
+    hdfs.getFileSystem()
+        .copyFromLocalFile(
+            new org.apache.hadoop.fs.Path(output.toUri()),
+            new org.apache.hadoop.fs.Path("/outputs/day1"));
+    return "hdfs://localhost:" + hdfs.getNameNodePort() + "/outputs/day1";
   }
 
   /** A session to read outputs with (the refusal tests' CLI runs stop the one they find). */
@@ -110,6 +131,9 @@ class ReuseTest {
 
   @AfterAll
   static void stop() {
+    if (hdfs != null) {
+      hdfs.shutdown();
+    }
     if (spark != null) {
       spark.stop();
     }
@@ -151,6 +175,8 @@ class ReuseTest {
   @Test
   void theNextDayEmbedsOnlyTheChangedSentence() throws Exception {
     JsonNode s = JobRuns.summary(reused);
+    assertTrue(
+        s.get("settings").get("reuse").toString().contains("hdfs://localhost:"), s.toString());
     // the one new sentence (in d1 and in the added document: one key) is all that is embedded
     assertEquals(1, s.get("embedded_units").asLong(), s.toString());
     assertEquals(s.get("distinct_units").asLong() - 1, s.get("reused_units").asLong());

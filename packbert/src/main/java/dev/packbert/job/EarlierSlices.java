@@ -2,7 +2,6 @@ package dev.packbert.job;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.row_number;
 
 import dev.packbert.spark.UnitKeyer;
 import java.util.List;
@@ -12,7 +11,6 @@ import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -84,17 +82,9 @@ final class EarlierSlices {
       return Optional.empty();
     }
     // a key has many rows in its slice (every sentence that has it), all with the vectors of one
-    // embedding; the first by (doc_id, sentence_index), so a recomputed partition picks the same
+    // embedding; any would do, but a recomputed partition must pick the same
     Dataset<Row> first =
-        read(owning)
-            .join(owners, key)
-            .where(col(SLICE).equalTo(col(OWNER)))
-            .withColumn(
-                "_rank",
-                row_number()
-                    .over(
-                        Window.partitionBy(col(key)).orderBy(col("doc_id"), col("sentence_index"))))
-            .where(col("_rank").equalTo(1));
+        FirstRowPerKey.of(read(owning).join(owners, key).where(col(SLICE).equalTo(col(OWNER))));
     Dataset<Row> known =
         ReusedOutputs.vectorsByKey(first, vectors, "this run's earlier slices")
             .persist(StorageLevel.MEMORY_AND_DISK());

@@ -3,7 +3,6 @@ package dev.packbert.job;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
 import dev.packbert.pack.PackingStats;
@@ -24,7 +23,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -387,21 +385,8 @@ public final class EmbedJob {
     String key = dev.packbert.spark.UnitKeyer.COLUMN;
     Dataset<Row> units = apply(stages.keyed(), readable).persist(StorageLevel.MEMORY_AND_DISK());
     long rows = units.count();
-    // --reuse dedupes even with --no-dedupe: its join is on distinct keys anyway
-    // One row per key, the same row however often it is recomputed (the first by doc_id,
-    // sentence_index): dropDuplicates keeps whichever row arrives first, and a recomputation after
-    // a lost executor that picks another representative moved the key to another partition below,
-    // so one key was embedded twice and its rows written twice (ExecutorLossIT).
-    Dataset<Row> distinct =
-        units
-            .withColumn(
-                "_rank",
-                row_number()
-                    .over(
-                        Window.partitionBy(col(key)).orderBy(col("doc_id"), col("sentence_index"))))
-            .where(col("_rank").equalTo(1))
-            .drop("_rank")
-            .persist(StorageLevel.MEMORY_AND_DISK());
+    // --reuse dedupes even with --no-dedupe: its join is on distinct keys anyway (one row per key)
+    Dataset<Row> distinct = FirstRowPerKey.of(units).persist(StorageLevel.MEMORY_AND_DISK());
     long distinctCount = distinct.count();
     Dataset<Row> toEmbed = distinct;
     List<Dataset<Row>> known = new ArrayList<>();

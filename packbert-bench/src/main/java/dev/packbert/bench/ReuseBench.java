@@ -84,7 +84,6 @@ public final class ReuseBench {
       String scope,
       int round,
       int slice,
-      int earlierSlices,
       long earlierUnits,
       double lookupS,
       double sliceS) {}
@@ -261,7 +260,7 @@ public final class ReuseBench {
     switch (mode) {
       case "dedupe" -> args.add("--dedupe");
       case "--no-dedupe" -> args.add("--no-dedupe");
-      default -> args.addAll(List.of("--dedupe-scope", mode.substring(mode.indexOf(' ') + 1)));
+      default -> args.addAll(List.of("--dedupe-scope", scopeOf(mode)));
     }
     if (s.sliceDocuments() > 0 && !bench.equals("next-day") && !bench.equals("warm-up")) {
       args.addAll(List.of("--slice-documents", String.valueOf(s.sliceDocuments())));
@@ -312,6 +311,11 @@ public final class ReuseBench {
     return r;
   }
 
+  /** "run" of the mode "dedupe-scope run". */
+  private static String scopeOf(String mode) {
+    return mode.substring(mode.indexOf(' ') + 1);
+  }
+
   /** Each slice's lookup of the earlier ones, from the run's slice markers. */
   private void readLookups(String bench, String mode, int round, Path output) throws IOException {
     Path slices = output.resolve("_slices");
@@ -323,14 +327,12 @@ public final class ReuseBench {
       for (Path f :
           files.filter(f -> f.getFileName().toString().matches("\\d+\\.json")).sorted().toList()) {
         JsonNode j = new ObjectMapper().readTree(f.toFile());
-        int slice = j.path("slice").asInt();
         lookups.add(
             new SliceLookup(
                 bench,
-                mode.substring(mode.indexOf(' ') + 1),
+                scopeOf(mode),
                 round,
-                slice,
-                slice,
+                j.path("slice").asInt(),
                 j.path("earlier_slice_units").asLong(),
                 j.path("earlier_lookup_seconds").asDouble(),
                 j.path("seconds").asDouble()));
@@ -357,7 +359,8 @@ public final class ReuseBench {
               l.scope(),
               l.round(),
               l.slice(),
-              l.earlierSlices(),
+              // a fresh run's slice k has k earlier slices
+              l.slice(),
               l.earlierUnits(),
               l.lookupS(),
               l.sliceS(),

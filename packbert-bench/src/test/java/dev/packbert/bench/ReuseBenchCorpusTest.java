@@ -92,7 +92,7 @@ class ReuseBenchCorpusTest {
         md.contains("dedupe-scope run takes 0.98× the time; it embeds 0.95× the tokens"), md);
     String lookups =
         ReuseBench.lookupTable(
-            List.of(new ReuseBench.SliceLookup("natural", "run", 1, 3, 3, 7, 1.5, 30.0)));
+            List.of(new ReuseBench.SliceLookup("natural", "run", 1, 3, 7, 1.5, 30.0)));
     assertTrue(
         lookups.contains("| natural | run | 1 | 3 | 3 | 7 | 1.50 | 30.0 | 5.0 % |"), lookups);
   }
